@@ -1,0 +1,222 @@
+package io.wsgate.api;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A WebSocket API as a managed gateway's form describes it, plus its limits and its
+ * onHandshake policies.
+ *
+ * <pre>{@code
+ * ApiDefinition echo = ApiDefinition.builder("echo")
+ *         .backend("ws://127.0.0.1:9000/ws")
+ *         .urlSuffix("/echo")
+ *         .onHandshake(myPolicy)
+ *         .build();
+ * }</pre>
+ *
+ * @param name        identifier, unique in a catalog: letters, digits, '-', '_' and '.'
+ * @param displayName a human name; defaults to the identifier
+ * @param backendUrl  the backend's WebSocket URL, {@code ws://} or {@code wss://}, without user info or fragment
+ * @param schemes     the schemes clients may use on the front: WS, WSS or both
+ * @param urlSuffix   the path under the gateway's mount point that selects this API ("" for the root),
+ *                    unique in a gateway; the rest of the client's path is appended to the backend URL's path
+ * @param products    the names of the products this API belongs to
+ * @param gateways    the names of the gateways that serve this API; empty means every gateway
+ * @param limits      message size, idle and handshake limits
+ * @param onHandshake the policies of the API's onHandshake operation, in order
+ */
+public record ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
+                            String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
+                            List<HandshakePolicy> onHandshake) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
+
+    /** Checks every field and names the bad value. */
+    public ApiDefinition {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("API name '" + name
+                    + "' is invalid: use letters, digits, '.', '-' and '_', starting with a letter or digit");
+        }
+        Objects.requireNonNull(displayName, "displayName");
+        backendUrl = checkBackendUrl(name, backendUrl);
+        Objects.requireNonNull(schemes, "schemes");
+        if (schemes.isEmpty()) {
+            throw new IllegalArgumentException("API '" + name + "' accepts no URL scheme: give WS, WSS or both");
+        }
+        schemes = Set.copyOf(schemes);
+        urlSuffix = normalizeSuffix(name, urlSuffix);
+        products = List.copyOf(products);
+        gateways = List.copyOf(gateways);
+        Objects.requireNonNull(limits, "limits");
+        onHandshake = List.copyOf(onHandshake);
+    }
+
+    private static URI checkBackendUrl(String api, URI url) {
+        Objects.requireNonNull(url, "backendUrl");
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("API '" + api + "': backend URL '" + url + "' must start with ws:// or wss://");
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException("API '" + api + "': backend URL '" + url + "' has no host");
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("API '" + api + "': backend URL must not hold user info; send credentials with a policy");
+        }
+        if (url.getRawFragment() != null) {
+            throw new IllegalArgumentException("API '" + api + "': backend URL '" + url + "' must not have a fragment");
+        }
+        return url;
+    }
+
+    private static String normalizeSuffix(String api, String suffix) {
+        Objects.requireNonNull(suffix, "urlSuffix");
+        String s = suffix.trim();
+        if (s.contains("?") || s.contains("#") || s.contains("//") || s.contains("..")) {
+            throw new IllegalArgumentException("API '" + api + "': URL suffix '" + suffix + "' must be a plain path");
+        }
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (!s.isEmpty() && !s.startsWith("/")) {
+            s = "/" + s;
+        }
+        return s;
+    }
+
+    /**
+     * @param name the API's identifier
+     * @return a builder; a backend URL is required, everything else has a default
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** @return a builder holding this definition's values */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.displayName = displayName;
+        b.backendUrl = backendUrl;
+        b.schemes = EnumSet.copyOf(schemes);
+        b.urlSuffix = urlSuffix;
+        b.products = new ArrayList<>(products);
+        b.gateways = new ArrayList<>(gateways);
+        b.limits = limits;
+        b.onHandshake = new ArrayList<>(onHandshake);
+        return b;
+    }
+
+    /**
+     * @param gatewayName a gateway's name
+     * @return true when that gateway serves this API
+     */
+    public boolean servedBy(String gatewayName) {
+        return gateways.isEmpty() || gateways.contains(gatewayName);
+    }
+
+    /** Builds an {@link ApiDefinition}; not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private String displayName;
+        private URI backendUrl;
+        private Set<UrlScheme> schemes = EnumSet.allOf(UrlScheme.class);
+        private String urlSuffix = "";
+        private List<String> products = new ArrayList<>();
+        private List<String> gateways = new ArrayList<>();
+        private ApiLimits limits = ApiLimits.ofDefaults();
+        private List<HandshakePolicy> onHandshake = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** Sets the human name. */
+        public Builder displayName(String displayName) {
+            this.displayName = Objects.requireNonNull(displayName, "displayName");
+            return this;
+        }
+
+        /** Sets the backend WebSocket URL ({@code ws://} or {@code wss://}). */
+        public Builder backend(URI backendUrl) {
+            this.backendUrl = Objects.requireNonNull(backendUrl, "backendUrl");
+            return this;
+        }
+
+        /**
+         * Sets the backend WebSocket URL.
+         *
+         * @throws IllegalArgumentException when it is not a URI
+         */
+        public Builder backend(String backendUrl) {
+            Objects.requireNonNull(backendUrl, "backendUrl");
+            try {
+                return backend(URI.create(backendUrl));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("API '" + name + "': backend URL '" + backendUrl + "' is not a URI: " + e.getMessage(), e);
+            }
+        }
+
+        /** Sets the schemes clients may use on the front (default: both). */
+        public Builder schemes(UrlScheme first, UrlScheme... more) {
+            this.schemes = EnumSet.of(first, more);
+            return this;
+        }
+
+        /** Sets the URL suffix that selects this API (default: "", the gateway's root). */
+        public Builder urlSuffix(String urlSuffix) {
+            this.urlSuffix = Objects.requireNonNull(urlSuffix, "urlSuffix");
+            return this;
+        }
+
+        /** Adds products this API belongs to. */
+        public Builder products(String... products) {
+            this.products.addAll(List.of(products));
+            return this;
+        }
+
+        /** Adds gateways that serve this API (none: every gateway). */
+        public Builder gateways(String... gateways) {
+            this.gateways.addAll(List.of(gateways));
+            return this;
+        }
+
+        /** Sets the limits (default: {@link ApiLimits#ofDefaults()}). */
+        public Builder limits(ApiLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Adds policies at the end of the onHandshake operation's list. */
+        public Builder onHandshake(HandshakePolicy... policies) {
+            this.onHandshake.addAll(List.of(policies));
+            return this;
+        }
+
+        /** Adds policies at the end of the onHandshake operation's list. */
+        public Builder onHandshake(List<HandshakePolicy> policies) {
+            this.onHandshake.addAll(policies);
+            return this;
+        }
+
+        /**
+         * @return the definition
+         * @throws IllegalArgumentException naming the bad value when one is
+         * @throws NullPointerException when no backend URL was given
+         */
+        public ApiDefinition build() {
+            if (backendUrl == null) {
+                throw new IllegalArgumentException("API '" + name + "' has no backend URL: call backend(\"ws://host:port/path\")");
+            }
+            return new ApiDefinition(name, displayName == null ? name : displayName, backendUrl, schemes, urlSuffix,
+                    products, gateways, limits, onHandshake);
+        }
+    }
+}

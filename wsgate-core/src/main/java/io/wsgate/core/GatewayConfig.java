@@ -1,0 +1,177 @@
+package io.wsgate.core;
+
+import io.wsgate.api.ApiDefinition;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The immutable configuration of one gateway: its name, the APIs it may serve and its own
+ * settings. Checked when built: two APIs with one name, or two APIs served by this gateway
+ * with one URL suffix, fail with a {@link ConfigurationException} naming both.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.builder()
+ *         .api(ApiDefinition.builder("echo").backend("ws://127.0.0.1:9000/").urlSuffix("/echo").build())
+ *         .build();
+ * }</pre>
+ */
+public final class GatewayConfig {
+
+    /** The name of a gateway that was given none. */
+    public static final String DEFAULT_NAME = "default";
+    /** How long a policy chain may take by default: 10 seconds. */
+    public static final Duration DEFAULT_POLICY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String name;
+    private final List<ApiDefinition> apis;
+    private final Duration policyTimeout;
+    private final Clock clock;
+
+    private GatewayConfig(Builder b) {
+        this.name = b.name;
+        this.apis = List.copyOf(b.apis);
+        this.policyTimeout = b.policyTimeout;
+        this.clock = b.clock;
+        check();
+    }
+
+    private void check() {
+        Map<String, ApiDefinition> byName = new HashMap<>();
+        Map<String, ApiDefinition> bySuffix = new HashMap<>();
+        for (ApiDefinition api : apis) {
+            ApiDefinition same = byName.putIfAbsent(api.name(), api);
+            if (same != null) {
+                throw ConfigurationException.of("gateway '" + name + "'", "two APIs are named '" + api.name() + "'",
+                        "give every API its own name");
+            }
+            if (!api.servedBy(name)) {
+                continue;
+            }
+            ApiDefinition clash = bySuffix.putIfAbsent(api.urlSuffix(), api);
+            if (clash != null) {
+                throw ConfigurationException.of("gateway '" + name + "'",
+                        "APIs '" + clash.name() + "' and '" + api.name() + "' both use URL suffix '" + api.urlSuffix() + "'",
+                        "give one of them another URL suffix, or serve them on different gateways");
+            }
+        }
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder that starts from this configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.apis.addAll(apis);
+        b.policyTimeout = policyTimeout;
+        b.clock = clock;
+        return b;
+    }
+
+    /**
+     * @param base a configuration
+     * @return a builder that starts from it
+     */
+    public static Builder from(GatewayConfig base) {
+        return base.toBuilder();
+    }
+
+    /** @return this gateway's name; it serves the APIs associated with it */
+    public String name() {
+        return name;
+    }
+
+    /** @return every API of the configuration, served by this gateway or not */
+    public List<ApiDefinition> apis() {
+        return apis;
+    }
+
+    /** @return how long a handshake's whole policy chain may take before the client gets 500 */
+    public Duration policyTimeout() {
+        return policyTimeout;
+    }
+
+    /** @return the clock for timestamps and durations */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[name=" + name + ", apis=" + apis.stream().map(ApiDefinition::name).toList() + "]";
+    }
+
+    /** Builds a {@link GatewayConfig}; not thread-safe. */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private final List<ApiDefinition> apis = new ArrayList<>();
+        private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Sets the gateway's name (default {@value #DEFAULT_NAME}). */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("gateway name is blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Adds APIs. */
+        public Builder api(ApiDefinition... apis) {
+            for (ApiDefinition api : apis) {
+                this.apis.add(Objects.requireNonNull(api, "api"));
+            }
+            return this;
+        }
+
+        /** Adds APIs. */
+        public Builder apis(List<ApiDefinition> apis) {
+            apis.forEach(this::api);
+            return this;
+        }
+
+        /** Removes the API of that name, if any. */
+        public Builder removeApi(String apiName) {
+            apis.removeIf(a -> a.name().equals(apiName));
+            return this;
+        }
+
+        /** Sets how long a policy chain may take (default 10 s). */
+        public Builder policyTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "policyTimeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("policyTimeout must be positive, got " + timeout);
+            }
+            this.policyTimeout = timeout;
+            return this;
+        }
+
+        /** Sets the clock (default: the system's, UTC); tests drive their own. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws ConfigurationException naming the APIs involved when two clash
+         */
+        public GatewayConfig build() {
+            return new GatewayConfig(this);
+        }
+    }
+}

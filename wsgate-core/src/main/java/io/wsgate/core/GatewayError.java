@@ -1,0 +1,60 @@
+package io.wsgate.core;
+
+/**
+ * Every error the gateway itself can answer a handshake with: its code (in the JSON body and
+ * the access log), its default HTTP status and its default message. The one table of errors;
+ * a gateway or an API may override any entry's status, headers and body.
+ */
+public enum GatewayError {
+    /** No API's URL suffix matches the request path. */
+    API_NOT_FOUND(404, "No API matches this path."),
+    /** The request is not a WebSocket upgrade; the response carries {@code Upgrade: websocket}. */
+    UPGRADE_REQUIRED(426, "This endpoint accepts WebSocket upgrades only."),
+    /** The upgrade asks for a WebSocket version other than 13; the response carries {@code Sec-WebSocket-Version: 13}. */
+    UNSUPPORTED_WEBSOCKET_VERSION(426, "Unsupported WebSocket version; use 13."),
+    /** The upgrade is malformed (missing or bad {@code Sec-WebSocket-Key}, bad headers). */
+    BAD_HANDSHAKE(400, "Malformed WebSocket handshake."),
+    /** The upgrade does not use GET; the response carries {@code Allow: GET}. */
+    METHOD_NOT_ALLOWED(405, "A WebSocket handshake must use GET."),
+    /** The API does not accept the scheme (ws or wss) the client used. */
+    SCHEME_NOT_ALLOWED(403, "This API does not accept this URL scheme."),
+    /** A policy threw or its stage failed; the cause is logged, never sent. */
+    POLICY_ERROR(500, "The gateway failed to evaluate the handshake."),
+    /** An unexpected failure inside the gateway. */
+    INTERNAL_ERROR(500, "Internal gateway error."),
+    /** The backend answered the upgrade with an HTTP status other than 101; the backend's status is used. */
+    BACKEND_REJECTED(502, "The backend refused the WebSocket upgrade."),
+    /** The backend refused or reset the connection. */
+    BACKEND_UNAVAILABLE(502, "The backend is unavailable."),
+    /** The backend's host name does not resolve. */
+    BACKEND_DNS_FAILURE(502, "The backend's host name could not be resolved."),
+    /** The backend answered 101 with an invalid handshake (accept key, subprotocol or extension). */
+    BACKEND_HANDSHAKE_INVALID(502, "The backend answered with an invalid WebSocket handshake."),
+    /** The backend did not complete the handshake within the API's handshake timeout. */
+    BACKEND_TIMEOUT(504, "The backend did not answer in time."),
+    /** The gateway is shutting down and takes no new connection. */
+    GATEWAY_SHUTTING_DOWN(503, "The gateway is shutting down.");
+
+    private final int status;
+    private final String message;
+
+    GatewayError(int status, String message) {
+        this.status = status;
+        this.message = message;
+    }
+
+    /** @return the default HTTP status */
+    public int status() {
+        return status;
+    }
+
+    /** @return the default message shown to the client */
+    public String message() {
+        return message;
+    }
+
+    /** @return the code in the response body and access log: the constant's name */
+    public String code() {
+        return name();
+    }
+}

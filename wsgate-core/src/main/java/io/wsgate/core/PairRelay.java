@@ -1,0 +1,22 @@
+package io.wsgate.core;
+
+import io.wsgate.api.ConnectionPair;
+import io.wsgate.api.FrameRelay;
+
+/**
+ * The relay of one established pair, as a transport adapter drives it: every frame read from
+ * either connection goes to {@link #forward}, and the end of either connection to {@link #ended}.
+ * Made by {@link Exchange#establish}.
+ */
+public interface PairRelay extends FrameRelay, ConnectionPair {
+
+    /**
+     * The transport reports that one connection has ended. The relay closes the other one with
+     * the same code and reason after a close handshake, or with 1001 (the client went away) or
+     * 1011 (the backend failed) otherwise, and forgets the pair once both have ended.
+     *
+     * @param peer which connection ended
+     * @param end  how
+     */
+    void ended(Peer peer, SideEnd end);
+}

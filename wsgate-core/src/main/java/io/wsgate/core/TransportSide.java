@@ -1,0 +1,33 @@
+package io.wsgate.core;
+
+import io.wsgate.api.Completion;
+import io.wsgate.api.Frame;
+
+/**
+ * One connection of a pair as a transport adapter exposes it to the relay: where the relay
+ * writes frames. Implemented by adapters; called by the relay, never concurrently for the same
+ * direction (one frame in flight per direction).
+ */
+public interface TransportSide {
+
+    /**
+     * Writes one frame to this connection. A {@link io.wsgate.api.FrameType#CLOSE} frame starts or
+     * answers the close handshake with the code and reason in its payload.
+     *
+     * @param frame the frame; its payload belongs to the other side's transport until {@code done} completes
+     * @param done  completed when the frame has been written, or failed when it cannot be
+     */
+    void send(Frame frame, Completion done);
+
+    /**
+     * Closes this connection as the gateway's own decision: sends a close frame with this code and
+     * reason when its output is still open, then closes the connection. Idempotent.
+     *
+     * @param code   a close code that may go on the wire (never 1005, 1006 or 1015)
+     * @param reason a reason, at most 123 bytes of UTF-8
+     */
+    void close(int code, String reason);
+
+    /** Drops the connection without a close handshake. Idempotent. */
+    void abort();
+}
