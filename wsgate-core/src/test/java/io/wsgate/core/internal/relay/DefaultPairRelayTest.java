@@ -1,0 +1,371 @@
+package io.wsgate.core.internal.relay;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.ApiLimits;
+import io.wsgate.api.CloseInitiator;
+import io.wsgate.api.Completion;
+import io.wsgate.api.Direction;
+import io.wsgate.api.Frame;
+import io.wsgate.api.FrameType;
+import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.PairRelay;
+import io.wsgate.core.Peer;
+import io.wsgate.core.SideEnd;
+import io.wsgate.core.TransportSide;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DefaultPairRelayTest {
+
+    /** A transport side that records what the relay did to it and completes writes when told. */
+    static final class FakeSide implements TransportSide {
+        final List<Frame> sent = new ArrayList<>();
+        final List<Completion> pendingWrites = new ArrayList<>();
+        final List<String> closes = new ArrayList<>();
+        int aborts;
+        boolean autoComplete = true;
+
+        @Override
+        public void send(Frame frame, Completion done) {
+            sent.add(frame);
+            if (autoComplete) {
+                done.succeeded();
+            } else {
+                pendingWrites.add(done);
+            }
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closes.add(code + " " + reason);
+        }
+
+        @Override
+        public void abort() {
+            aborts++;
+        }
+    }
+
+    /** Records how a completion completed. */
+    static final class Done implements Completion {
+        int succeeded;
+        Throwable failed;
+
+        @Override
+        public void succeeded() {
+            succeeded++;
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            failed = cause;
+        }
+
+        boolean completedOnce() {
+            return succeeded + (failed == null ? 0 : 1) == 1;
+        }
+    }
+
+    private final FakeSide client = new FakeSide();
+    private final FakeSide backend = new FakeSide();
+    private final List<PairEnd> ends = new ArrayList<>();
+    private DefaultPairRelay relay;
+
+    @BeforeEach
+    void setUp() {
+        relay = relay(ApiLimits.ofDefaults().withMaxMessageSize(100));
+    }
+
+    private DefaultPairRelay relay(ApiLimits limits) {
+        ApiDefinition api = ApiDefinition.builder("echo").backend("ws://127.0.0.1:1/").limits(limits).build();
+        Clock clock = Clock.fixed(Instant.parse("2030-01-01T00:00:05Z"), ZoneOffset.UTC);
+        PairInfo info = new PairInfo("c1", "r1", api, HandshakeRequest.builder().build(), URI.create("ws://127.0.0.1:1/"),
+                "", Map.of(), Instant.parse("2030-01-01T00:00:00Z"), 3, clock);
+        return new DefaultPairRelay(info, client, backend, (PairRelay pair, PairEnd end) -> ends.add(end));
+    }
+
+    private static Frame text(String s) {
+        return new Frame(FrameType.UTF8_MESSAGE, ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)), true, true);
+    }
+
+    private static Frame bytes(FrameType type, int n, boolean first, boolean last) {
+        return new Frame(type, ByteBuffer.allocate(n), first, last);
+    }
+
+    private static Frame close(int code, String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(2 + r.length);
+        b.putShort((short) code).put(r).flip();
+        return new Frame(FrameType.CLOSE, b, true, true);
+    }
+
+    private Done forward(Direction d, Frame f) {
+        Done done = new Done();
+        relay.forward(d, f, done);
+        return done;
+    }
+
+    @Test
+    void relaysATextMessageToTheBackendAndCountsIt() {
+        Frame f = text("hello");
+        Done done = forward(Direction.CLIENT_TO_BACKEND, f);
+
+        assertThat(backend.sent).containsExactly(f);
+        assertThat(backend.sent.get(0).payload()).isSameAs(f.payload());
+        assertThat(done.succeeded).isEqualTo(1);
+        assertThat(relay.messages(Direction.CLIENT_TO_BACKEND)).isEqualTo(1);
+        assertThat(relay.bytes(Direction.CLIENT_TO_BACKEND)).isEqualTo(5);
+        assertThat(relay.messages(Direction.BACKEND_TO_CLIENT)).isZero();
+    }
+
+    @Test
+    void completesTheSourceOnlyWhenTheWriteToTheOtherSideCompleted() {
+        client.autoComplete = false;
+        Done done = forward(Direction.BACKEND_TO_CLIENT, bytes(FrameType.BINARY_MESSAGE, 10, true, true));
+
+        assertThat(done.succeeded).isZero();
+        client.pendingWrites.get(0).succeeded();
+        assertThat(done.succeeded).isEqualTo(1);
+    }
+
+    @Test
+    void relaysFragmentsAsFragmentsAndCountsOneMessage() {
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_FRAGMENT, 10, true, false));
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_FRAGMENT, 10, false, false));
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_FRAGMENT, 10, false, true));
+
+        assertThat(backend.sent).hasSize(3).allMatch(f -> f.type() == FrameType.BINARY_FRAGMENT);
+        assertThat(relay.messages(Direction.CLIENT_TO_BACKEND)).isEqualTo(1);
+        assertThat(relay.bytes(Direction.CLIENT_TO_BACKEND)).isEqualTo(30);
+    }
+
+    @Test
+    void relaysPingAndPongWithoutCountingThemAsMessages() {
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.PING, 4, true, true));
+        forward(Direction.BACKEND_TO_CLIENT, bytes(FrameType.PONG, 4, true, true));
+
+        assertThat(backend.sent).extracting(Frame::type).containsExactly(FrameType.PING);
+        assertThat(client.sent).extracting(Frame::type).containsExactly(FrameType.PONG);
+        assertThat(relay.messages(Direction.CLIENT_TO_BACKEND)).isZero();
+    }
+
+    @Test
+    void aMessageOverTheLimitAcrossFragmentsGets1009AndClosesTheBackendWith1001() {
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_FRAGMENT, 60, true, false));
+        Done done = forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_FRAGMENT, 60, false, true));
+
+        assertThat(done.succeeded).isEqualTo(1);
+        assertThat(backend.sent).hasSize(1);
+        assertThat(client.closes).containsExactly("1009 Message too big");
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+    }
+
+    @Test
+    void aBackendMessageOverTheLimitClosesTheClientWith1011() {
+        forward(Direction.BACKEND_TO_CLIENT, bytes(FrameType.BINARY_MESSAGE, 101, true, true));
+
+        assertThat(client.sent).isEmpty();
+        assertThat(backend.closes).containsExactly("1009 Message too big");
+        assertThat(client.closes).containsExactly("1011 Backend failed");
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1009, "Message too big"));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1011, "Backend failed"));
+        assertThat(ends).singleElement().satisfies(e -> {
+            assertThat(e.closedBy()).isEqualTo(CloseInitiator.GATEWAY);
+            assertThat(e.closeCode()).isEqualTo(1009);
+        });
+    }
+
+    @Test
+    void aMessageOfExactlyTheLimitIsRelayed() {
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_MESSAGE, 100, true, true));
+        forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_MESSAGE, 100, true, true));
+
+        assertThat(backend.sent).hasSize(2);
+        assertThat(client.closes).isEmpty();
+    }
+
+    @Test
+    void invalidUtf8IsNeverRelayedAndGets1007() {
+        Frame bad = new Frame(FrameType.UTF8_MESSAGE, ByteBuffer.wrap(new byte[]{'a', (byte) 0xC3, 'b'}), true, true);
+        forward(Direction.BACKEND_TO_CLIENT, bad);
+
+        assertThat(client.sent).isEmpty();
+        assertThat(backend.closes).containsExactly("1007 Invalid UTF-8");
+        assertThat(client.closes).containsExactly("1011 Backend failed");
+    }
+
+    @Test
+    void aCharacterSplitAcrossFragmentsIsValidButATruncatedLastFragmentIsNot() {
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        forward(Direction.CLIENT_TO_BACKEND, new Frame(FrameType.UTF8_FRAGMENT, ByteBuffer.wrap(euro, 0, 1), true, false));
+        forward(Direction.CLIENT_TO_BACKEND, new Frame(FrameType.UTF8_FRAGMENT, ByteBuffer.wrap(euro, 1, 2), false, true));
+        assertThat(backend.sent).hasSize(2);
+        assertThat(client.closes).isEmpty();
+
+        forward(Direction.CLIENT_TO_BACKEND, new Frame(FrameType.UTF8_FRAGMENT, ByteBuffer.wrap(euro, 0, 2), true, false));
+        forward(Direction.CLIENT_TO_BACKEND, new Frame(FrameType.UTF8_FRAGMENT, ByteBuffer.allocate(0), false, true));
+        assertThat(backend.sent).hasSize(3);
+        assertThat(client.closes).containsExactly("1007 Invalid UTF-8");
+    }
+
+    @Test
+    void utf8ValidatorAcceptsValidAndRejectsSurrogatesAndOverlongs() {
+        Utf8Validator v = new Utf8Validator();
+        assertThat(v.feed(ByteBuffer.wrap("héllo wörld 😀".getBytes(StandardCharsets.UTF_8))) && v.complete()).isTrue();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}))).isFalse();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xC0, (byte) 0x80}))).isFalse();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))).isFalse();
+    }
+
+    @Test
+    void aClientCloseIsRelayedWithItsCodeAndReasonAndItsAnswerIsNotRelayedBack() {
+        Frame c = close(4000, "bye");
+        Done done = forward(Direction.CLIENT_TO_BACKEND, c);
+        assertThat(backend.sent).containsExactly(c);
+        assertThat(done.succeeded).isEqualTo(1);
+
+        Done answer = forward(Direction.BACKEND_TO_CLIENT, close(4000, "bye"));
+        assertThat(answer.succeeded).isEqualTo(1);
+        assertThat(client.sent).isEmpty();
+
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 4000, "bye"));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 4000, "bye"));
+        assertThat(client.closes).isEmpty();
+        assertThat(backend.closes).isEmpty();
+        assertThat(ends).singleElement().isEqualTo(new PairEnd(CloseInitiator.CLIENT, 4000, "bye", 5000));
+    }
+
+    @Test
+    void aBackendCloseWithAnEmptyPayloadIsRelayedAsIs() {
+        Frame empty = new Frame(FrameType.CLOSE, ByteBuffer.allocate(0), true, true);
+        forward(Direction.BACKEND_TO_CLIENT, empty);
+
+        assertThat(client.sent).containsExactly(empty);
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1005, ""));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1005, ""));
+        assertThat(ends).singleElement().extracting(PairEnd::closedBy, PairEnd::closeCode)
+                .containsExactly(CloseInitiator.BACKEND, 1005);
+    }
+
+    @Test
+    void dataAfterACloseIsDropped() {
+        forward(Direction.BACKEND_TO_CLIENT, close(1000, ""));
+        Done late = forward(Direction.CLIENT_TO_BACKEND, text("late"));
+
+        assertThat(late.succeeded).isEqualTo(1);
+        assertThat(backend.sent).isEmpty();
+    }
+
+    @Test
+    void aClientThatVanishesClosesTheBackendWith1001() {
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.DISCONNECTED, 1006, ""));
+
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+        assertThat(ends).isEmpty();
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, "Client went away"));
+        assertThat(ends).singleElement().extracting(PairEnd::closedBy, PairEnd::closeCode)
+                .containsExactly(CloseInitiator.CLIENT, 1001);
+    }
+
+    @Test
+    void aBackendThatFailsClosesTheClientWith1011() {
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.PROTOCOL_ERROR, 1002, "bad frame"));
+
+        assertThat(client.closes).containsExactly("1011 Backend failed");
+    }
+
+    @Test
+    void anIdleTimeoutIsTheGatewaysDecision() {
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.IDLE_TIMEOUT, 1001, "Idle"));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1011, ""));
+
+        assertThat(client.closes).containsExactly("1011 Backend failed");
+        assertThat(ends).singleElement().extracting(PairEnd::closedBy).isEqualTo(CloseInitiator.GATEWAY);
+    }
+
+    @Test
+    void aCloseHandshakeEndedWithoutARelayedFrameClosesTheOtherSideWithTheSameCode() {
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 4001, "done"));
+
+        assertThat(client.closes).containsExactly("4001 done");
+    }
+
+    @Test
+    void reservedCodesNeverGoOnTheWire() {
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1006, ""));
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+
+        DefaultPairRelay other = relay(ApiLimits.ofDefaults());
+        other.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1005, ""));
+        assertThat(client.closes).containsExactly("1000 ");
+    }
+
+    @Test
+    void reportsThePairEndedExactlyOnceWhateverTheOrderAndRepetition() {
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.DISCONNECTED, 1006, ""));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.DISCONNECTED, 1006, ""));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, ""));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, ""));
+
+        assertThat(ends).hasSize(1);
+        assertThat(backend.closes).hasSize(1);
+    }
+
+    @Test
+    void aFailedWriteClosesBothSidesAndFailsTheSource() {
+        backend.autoComplete = false;
+        Done done = forward(Direction.CLIENT_TO_BACKEND, text("x"));
+        backend.pendingWrites.get(0).failed(new java.io.IOException("reset"));
+
+        assertThat(done.failed).isNotNull();
+        assertThat(done.completedOnce()).isTrue();
+        assertThat(client.closes).containsExactly("1011 Backend failed");
+        assertThat(backend.aborts).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatLosesTheRaceWithACloseIsQuietlyDropped() {
+        backend.autoComplete = false;
+        Done done = forward(Direction.CLIENT_TO_BACKEND, text("x"));
+        relay.close(1001, "shutdown");
+        backend.pendingWrites.get(0).failed(new java.io.IOException("closed"));
+
+        assertThat(done.succeeded).isEqualTo(1);
+        assertThat(client.closes).containsExactly("1001 shutdown");
+        assertThat(backend.closes).containsExactly("1001 shutdown");
+    }
+
+    @Test
+    void closeByTheGatewayClosesBothSidesOnceAndIsReported() {
+        relay.close(1001, "shutdown");
+        relay.close(1001, "shutdown");
+        assertThat(relay.isClosed()).isTrue();
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1001, "shutdown"));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, "shutdown"));
+
+        assertThat(client.closes).containsExactly("1001 shutdown");
+        assertThat(backend.closes).containsExactly("1001 shutdown");
+        assertThat(ends).singleElement().extracting(PairEnd::closedBy).isEqualTo(CloseInitiator.GATEWAY);
+    }
+
+    @Test
+    void refusesToSendAReservedCodeAsTheGateway() {
+        assertThatThrownBy(() -> relay.close(1006, "")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
