@@ -1,16 +1,34 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.BackendRequest;
+import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.UrlScheme;
+import io.wsgate.core.internal.handshake.ApiCatalog;
+import io.wsgate.core.internal.handshake.BackendRequests;
+import io.wsgate.core.internal.handshake.ErrorResponses;
+import io.wsgate.core.internal.handshake.PolicyChainRunner;
+import io.wsgate.core.internal.handshake.UpgradeCheck;
+import io.wsgate.core.internal.observe.AccessLog;
+import io.wsgate.core.internal.relay.DefaultPairRelay;
+import io.wsgate.core.internal.relay.PairInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client handshake on its way through the gateway, driven by a transport adapter:
  * <ol>
- *   <li>{@link #validate()}: route to an API and check the upgrade (404, 426, 400, 405, 403);</li>
+ *   <li>{@link #validate()}: route to an API and check the upgrade (404, 426, 400, 405, 403, 503);</li>
  *   <li>{@link #admit()}: run the API's policy chain (reject, or the backend request to send);</li>
  *   <li>the adapter connects to the backend, then reports {@link #backendFailed} (an error response
  *       for the client) or, after the backend answered 101 and the client was upgraded,
@@ -19,71 +37,149 @@ import java.util.concurrent.CompletionStage;
  * </ol>
  * Every refusal is logged on {@code wsgate.access} as it is produced; an established pair is
  * logged when it ends. Exactly one of {@code validate}'s error, {@code admit}'s refusal,
- * {@code backendFailed}, {@code establish} or {@code abandon} ends an exchange.
+ * {@code backendFailed}, {@code establish} or {@code abandon} ends an exchange; later calls of
+ * those are ignored (and logged at debug).
  */
 public final class Exchange {
 
-    Exchange() {
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    private final Gateway gateway;
+    private final Gateway.State state;
+    private final HandshakeRequest request;
+    private final String pathInMount;
+    private final String requestId;
+    private final long startNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile ApiCatalog.Route route;
+    private volatile Map<String, Object> attributes = Map.of();
+
+    Exchange(Gateway gateway, Gateway.State state, HandshakeRequest request, String pathInMount, String requestId) {
+        this.gateway = gateway;
+        this.state = state;
+        this.request = request;
+        this.pathInMount = pathInMount;
+        this.requestId = requestId;
+        this.startNanos = System.nanoTime();
     }
 
     /** @return the id of this handshake (in the access log, the MDC and every error body) */
     public String requestId() {
-        throw new UnsupportedOperationException("not yet");
+        return requestId;
     }
 
     /** @return the client's request */
     public HandshakeRequest request() {
-        throw new UnsupportedOperationException("not yet");
+        return request;
     }
 
     /**
-     * Routes the request to an API and checks that it is a well-formed WebSocket upgrade.
+     * Routes the request to an API and checks that it is a well-formed WebSocket upgrade that API
+     * accepts. An error returned here ends the exchange (and is logged).
      *
      * @return the error response to write, or empty when the handshake may go on
      */
     public Optional<ErrorResponse> validate() {
-        throw new UnsupportedOperationException("not yet");
+        if (gateway.isShuttingDown()) {
+            return Optional.of(refuse(ErrorResponses.of(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
+        }
+        Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
+        if (found.isEmpty()) {
+            return Optional.of(refuse(ErrorResponses.of(GatewayError.API_NOT_FOUND, requestId)));
+        }
+        route = found.get();
+        Optional<GatewayError> bad = UpgradeCheck.check(request);
+        if (bad.isPresent()) {
+            return Optional.of(refuse(ErrorResponses.of(bad.get(), requestId)));
+        }
+        UrlScheme scheme = request.secure() ? UrlScheme.WSS : UrlScheme.WS;
+        if (!route.api().schemes().contains(scheme)) {
+            return Optional.of(refuse(ErrorResponses.of(GatewayError.SCHEME_NOT_ALLOWED, requestId)));
+        }
+        return Optional.empty();
     }
 
     /**
      * @return the API the request reached
-     * @throws IllegalStateException before {@link #validate()} succeeded
+     * @throws IllegalStateException when {@link #validate()} found none
      */
     public ApiDefinition api() {
-        throw new UnsupportedOperationException("not yet");
+        ApiCatalog.Route r = route;
+        if (r == null) {
+            throw new IllegalStateException("request " + requestId + " has not been routed to an API");
+        }
+        return r.api();
     }
 
     /**
      * Runs the API's effective policy chain. Never completes exceptionally: a policy that throws,
-     * fails or times out becomes a 500 refusal.
+     * fails or times out becomes a 500 refusal. A refusal ends the exchange (and is logged).
      *
      * @return the admission: the backend request to send, or the response to write
      */
     public CompletionStage<Admission> admit() {
-        throw new UnsupportedOperationException("not yet");
+        ApiDefinition api = api();
+        BackendRequest initial;
+        try {
+            initial = BackendRequests.initial(api, request, route.restPath());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(
+                    new Admission.Refused(refuse(ErrorResponses.of(GatewayError.BAD_HANDSHAKE, requestId))));
+        }
+        HandshakeContext context = new HandshakeContext(requestId, request, api, initial, Map.of());
+        return PolicyChainRunner.run(state.chain(api), context, state.config().policyTimeout())
+                .thenApply(admission -> {
+                    if (admission instanceof Admission.Refused refused) {
+                        refuse(refused.response());
+                    } else if (admission instanceof Admission.Admitted admitted) {
+                        attributes = admitted.attributes();
+                    }
+                    return admission;
+                });
     }
 
     /**
-     * The backend handshake failed.
+     * The backend handshake failed; ends the exchange (and logs it).
      *
      * @param failure what happened
      * @return the response to write to the client (no internal address, no stack trace)
      */
     public ErrorResponse backendFailed(BackendFailure failure) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(failure, "failure");
+        if (failure instanceof BackendFailure.Unreachable u) {
+            LOG.warn("request {}: backend of API '{}' unreachable: {}", requestId, apiName(), u.cause().toString());
+        } else if (failure instanceof BackendFailure.InvalidHandshake i) {
+            LOG.warn("request {}: backend of API '{}' answered an invalid handshake: {}", requestId, apiName(), i.reason());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("request {}: backend handshake of API '{}' failed: {}", requestId, apiName(), failure);
+        }
+        return refuse(ErrorResponses.of(failure, requestId));
     }
 
     /**
-     * Both handshakes succeeded: the pair is established.
+     * Both handshakes succeeded: the pair is established. Ends the exchange; the pair is logged
+     * when it ends.
      *
      * @param subprotocol the subprotocol the backend chose; empty for none
      * @param backendUri  the URI the gateway connected to
      * @param client      the client's connection
      * @param backend     the backend's connection
      * @return the relay the transport hands every frame and every end to
+     * @throws IllegalStateException when the exchange has already ended
      */
     public PairRelay establish(String subprotocol, URI backendUri, TransportSide client, TransportSide backend) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(subprotocol, "subprotocol");
+        Objects.requireNonNull(backendUri, "backendUri");
+        if (!end()) {
+            throw new IllegalStateException("request " + requestId + " has already ended");
+        }
+        long handshakeMillis = elapsedMillis();
+        PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
+                state.config().clock().instant(), handshakeMillis, state.config().clock());
+        DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
+                (pair, how) -> gateway.pairEnded(pair, handshakeMillis, how));
+        gateway.pairOpened(relay);
+        return relay;
     }
 
     /**
@@ -93,6 +189,43 @@ public final class Exchange {
      * @param why a short description for the log
      */
     public void abandon(String why) {
-        throw new UnsupportedOperationException("not yet");
+        if (end()) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("request {}: abandoned: {}", requestId, why);
+            }
+            AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, 499, "ABANDONED", elapsedMillis());
+        }
+    }
+
+    /** @return true once this exchange has ended one way or another */
+    public boolean isEnded() {
+        return ended.get();
+    }
+
+    private ErrorResponse refuse(ErrorResponse response) {
+        if (end()) {
+            AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, response.status(),
+                    response.code(), elapsedMillis());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("request {}: {} after the exchange ended", requestId, response.code());
+        }
+        return response;
+    }
+
+    private boolean end() {
+        if (ended.compareAndSet(false, true)) {
+            gateway.exchangeEnded();
+            return true;
+        }
+        return false;
+    }
+
+    private String apiName() {
+        ApiCatalog.Route r = route;
+        return r == null ? "-" : r.api().name();
+    }
+
+    private long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -1,17 +1,63 @@
 package io.wsgate.core;
 
+import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
+import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.internal.handshake.ApiCatalog;
+import io.wsgate.core.internal.observe.AccessLog;
+import io.wsgate.core.internal.relay.PairEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running gateway engine: the APIs of its {@link GatewayConfig}, the exchanges in progress
- * and the established pairs. Thread-safe; one per mounted Handler or Servlet.
+ * and the established pairs. Thread-safe; one per mounted Handler or Servlet. Transport-neutral:
+ * an adapter creates an {@link Exchange} per client handshake and drives it.
  */
 public final class Gateway {
 
-    private Gateway() {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** Everything derived from one configuration, swapped whole on reconfiguration. */
+    record State(GatewayConfig config, ApiCatalog catalog, Map<String, List<HandshakePolicy>> chains) {
+        static State of(GatewayConfig config) {
+            Map<String, List<HandshakePolicy>> chains = new HashMap<>();
+            for (ApiDefinition api : config.apis()) {
+                List<HandshakePolicy> chain = new ArrayList<>(api.policies());
+                chain.addAll(api.onHandshake());
+                chains.put(api.name(), List.copyOf(chain));
+            }
+            return new State(config, ApiCatalog.of(config.name(), config.apis()), Map.copyOf(chains));
+        }
+
+        List<HandshakePolicy> chain(ApiDefinition api) {
+            return chains.getOrDefault(api.name(), List.of());
+        }
+    }
+
+    private volatile State state;
+    private volatile boolean shuttingDown;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final ConcurrentHashMap<String, PairRelay> pairs = new ConcurrentHashMap<>();
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+
+    private Gateway(GatewayConfig config) {
+        this.state = State.of(config);
+        this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36) + "-";
     }
 
     /**
@@ -19,55 +65,97 @@ public final class Gateway {
      * @return a gateway serving it
      */
     public static Gateway create(GatewayConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        return new Gateway(Objects.requireNonNull(config, "config"));
     }
 
     /** @return the configuration in force */
     public GatewayConfig config() {
-        throw new UnsupportedOperationException("not yet");
+        return state.config();
     }
 
     /**
      * Replaces the configuration. Established pairs keep running, whatever happened to their API;
      * new handshakes see the new APIs.
      *
-     * @param config the new configuration
+     * @param config the new configuration (already checked when it was built)
      */
     public void reconfigure(GatewayConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        State next = State.of(Objects.requireNonNull(config, "config"));
+        state = next;
+        LOG.info("gateway '{}' now serves {} APIs", config.name(), next.catalog().size());
     }
 
     /**
-     * Starts one handshake.
+     * @param pathInMount the raw request path below the gateway's mount point
+     * @return the API that path reaches, if any
+     */
+    public Optional<ApiDefinition> route(String pathInMount) {
+        return state.catalog().route(pathInMount).map(ApiCatalog.Route::api);
+    }
+
+    /**
+     * Starts one handshake. The adapter must end it with exactly one of the exchange's outcomes.
      *
      * @param request     the client's request
-     * @param pathInMount the request path below the gateway's mount point (matched against URL suffixes)
+     * @param pathInMount the raw (percent-encoded) request path below the gateway's mount point,
+     *                    matched against URL suffixes
      * @return the exchange to drive
      */
     public Exchange exchange(HandshakeRequest request, String pathInMount) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(pathInMount, "pathInMount");
+        pending.incrementAndGet();
+        return new Exchange(this, state, request, pathInMount, nextId());
     }
 
     /** @return the established pairs, a snapshot */
     public Collection<ConnectionPair> pairs() {
-        throw new UnsupportedOperationException("not yet");
+        return List.copyOf(pairs.values());
     }
 
     /** @return how many pairs are established now */
     public int openPairs() {
-        throw new UnsupportedOperationException("not yet");
+        return pairs.size();
     }
 
     /** @return how many handshakes are between request and pair (or refusal) now */
     public int pendingHandshakes() {
-        throw new UnsupportedOperationException("not yet");
+        return pending.get();
+    }
+
+    /** @return true once {@link #shutdown()} was called */
+    public boolean isShuttingDown() {
+        return shuttingDown;
     }
 
     /**
      * Stops taking handshakes (503 {@code GATEWAY_SHUTTING_DOWN}) and closes both sides of every
-     * pair with 1001.
+     * pair with 1001. Pairs leave {@link #pairs()} as their close handshakes complete.
      */
     public void shutdown() {
-        throw new UnsupportedOperationException("not yet");
+        shuttingDown = true;
+        for (PairRelay pair : pairs.values()) {
+            pair.close(1001, "gateway shutting down");
+        }
+    }
+
+    String nextId() {
+        return idPrefix + Long.toString(ids.incrementAndGet(), 36);
+    }
+
+    void exchangeEnded() {
+        pending.decrementAndGet();
+    }
+
+    void pairOpened(PairRelay pair) {
+        pairs.put(pair.id(), pair);
+        if (shuttingDown) {
+            pair.close(1001, "gateway shutting down");
+        }
+    }
+
+    void pairEnded(PairRelay pair, long handshakeMillis, PairEnd end) {
+        pairs.remove(pair.id());
+        AccessLog.pair(state.config().clock().instant(), pair, handshakeMillis, end);
     }
 }

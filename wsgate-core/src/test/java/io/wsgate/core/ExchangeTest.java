@@ -1,0 +1,156 @@
+package io.wsgate.core;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.HandshakeDecision;
+import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.UrlScheme;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExchangeTest {
+
+    private static HandshakeRequest.Builder upgrade(String path) {
+        return HandshakeRequest.builder().path(path)
+                .header("Upgrade", "websocket").header("Connection", "Upgrade")
+                .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+    }
+
+    private static Gateway gateway(ApiDefinition.Builder api) {
+        return Gateway.create(GatewayConfig.builder().policyTimeout(Duration.ofMillis(200))
+                .api(api.backend("ws://127.0.0.1:9/base").urlSuffix("/echo").build()).build());
+    }
+
+    private static Admission admit(Exchange exchange) throws Exception {
+        assertThat(exchange.validate()).isEmpty();
+        return exchange.admit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void answers404ForAPathNoApiMatchesAndEndsTheExchange() {
+        Gateway gateway = gateway(ApiDefinition.builder("echo"));
+        Exchange exchange = gateway.exchange(upgrade("/nothing").build(), "/nothing");
+        assertThat(gateway.pendingHandshakes()).isEqualTo(1);
+        assertThat(exchange.validate()).get().extracting(ErrorResponse::status).isEqualTo(404);
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void refusesASchemeTheApiDoesNotAccept() {
+        Gateway gateway = gateway(ApiDefinition.builder("echo").schemes(UrlScheme.WSS));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        assertThat(exchange.validate()).get().extracting(ErrorResponse::code).isEqualTo("SCHEME_NOT_ALLOWED");
+    }
+
+    @Test
+    void admitsWithTheBackendRequestShapedByThePolicies() throws Exception {
+        HandshakePolicy addHeader = HandshakePolicy.of("add", ctx -> HandshakeDecision.proceed()
+                .withHeader("X-User", "alice").withAttribute("user", "alice"));
+        HandshakePolicy seesEarlier = HandshakePolicy.of("sees", ctx -> ctx.attribute("user", String.class).isPresent()
+                && ctx.backend().headers().contains("X-User")
+                ? HandshakeDecision.proceed().withQueryParameter("u", "alice")
+                : HandshakeDecision.reject(403, "NOT_SEEN", "earlier policy not visible"));
+        Gateway gateway = gateway(ApiDefinition.builder("echo").onHandshake(addHeader, seesEarlier));
+        Exchange exchange = gateway.exchange(upgrade("/echo/room").query("q=1").build(), "/echo/room");
+        Admission admission = admit(exchange);
+        assertThat(admission).isInstanceOf(Admission.Admitted.class);
+        Admission.Admitted admitted = (Admission.Admitted) admission;
+        assertThat(admitted.backend().uri()).isEqualTo(URI.create("ws://127.0.0.1:9/base/room?q=1&u=alice"));
+        assertThat(admitted.backend().headers().first("X-User")).contains("alice");
+        assertThat(admitted.attributes()).containsEntry("user", "alice");
+        assertThat(gateway.pendingHandshakes()).as("admitted is not the end").isEqualTo(1);
+        exchange.abandon("test over");
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void stopsAtTheFirstRejectionAndEndsTheExchange() throws Exception {
+        HandshakePolicy reject = HandshakePolicy.of("no", ctx -> HandshakeDecision.reject(403, "FORBIDDEN", "nope"));
+        HandshakePolicy never = HandshakePolicy.of("never", ctx -> {
+            throw new AssertionError("must not run after a rejection");
+        });
+        Gateway gateway = gateway(ApiDefinition.builder("echo").onHandshake(reject, never));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        Admission admission = admit(exchange);
+        assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class, r -> {
+            assertThat(r.response().status()).isEqualTo(403);
+            assertThat(r.response().body()).contains("\"error\":\"FORBIDDEN\"").contains(exchange.requestId());
+        });
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void aPolicyThatThrowsGives500WithTheRequestIdNever403() throws Exception {
+        HandshakePolicy boom = HandshakePolicy.of("boom", ctx -> {
+            throw new IllegalStateException("database password is hunter2");
+        });
+        Gateway gateway = gateway(ApiDefinition.builder("echo").onHandshake(boom));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        Admission admission = admit(exchange);
+        assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class, r -> {
+            assertThat(r.response().status()).isEqualTo(500);
+            assertThat(r.response().code()).isEqualTo("POLICY_ERROR");
+            assertThat(r.response().body()).contains(exchange.requestId()).doesNotContain("hunter2");
+        });
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void aPolicyWhoseStageFailsOrIsNullGives500() throws Exception {
+        HandshakePolicy failed = ctx -> CompletableFuture.failedFuture(new RuntimeException("x"));
+        HandshakePolicy nullStage = ctx -> null;
+        for (HandshakePolicy p : new HandshakePolicy[] {failed, nullStage}) {
+            Gateway gateway = gateway(ApiDefinition.builder("echo").onHandshake(p));
+            Admission admission = admit(gateway.exchange(upgrade("/echo").build(), "/echo"));
+            assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class,
+                    r -> assertThat(r.response().status()).isEqualTo(500));
+        }
+    }
+
+    @Test
+    void aPolicyThatNeverDecidesTimesOutWith500() throws Exception {
+        HandshakePolicy hangs = ctx -> new CompletableFuture<>();
+        Gateway gateway = gateway(ApiDefinition.builder("echo").onHandshake(hangs));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        Admission admission = admit(exchange);
+        assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class,
+                r -> assertThat(r.response().code()).isEqualTo("POLICY_ERROR"));
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void aBackendFailureEndsTheExchangeWithItsResponse() throws Exception {
+        Gateway gateway = gateway(ApiDefinition.builder("echo"));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        admit(exchange);
+        ErrorResponse r = exchange.backendFailed(new BackendFailure.Timeout());
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.code()).isEqualTo("BACKEND_TIMEOUT");
+        assertThat(gateway.pendingHandshakes()).isZero();
+        exchange.abandon("twice is ignored");
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void aShuttingDownGatewayRefusesNewHandshakesWith503() {
+        Gateway gateway = gateway(ApiDefinition.builder("echo"));
+        gateway.shutdown();
+        assertThat(gateway.exchange(upgrade("/echo").build(), "/echo").validate()).get()
+                .extracting(ErrorResponse::status).isEqualTo(503);
+    }
+
+    @Test
+    void reconfigurationServesTheNewApis() {
+        Gateway gateway = gateway(ApiDefinition.builder("echo"));
+        gateway.reconfigure(GatewayConfig.from(gateway.config()).removeApi("echo")
+                .api(ApiDefinition.builder("chat").backend("ws://127.0.0.1:9/").urlSuffix("/chat").build()).build());
+        assertThat(gateway.route("/echo")).isEmpty();
+        assertThat(gateway.route("/chat/x")).isPresent();
+    }
+}
