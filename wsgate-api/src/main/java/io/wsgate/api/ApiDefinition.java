@@ -31,10 +31,12 @@ import java.util.regex.Pattern;
  * @param gateways    the names of the gateways that serve this API; empty means every gateway
  * @param limits      message size, idle and handshake limits
  * @param onHandshake the policies of the API's onHandshake operation, in order
+ * @param policies    the policies of the API scope, in order: they run around the onHandshake operation's
+ *                    (which places them with its {@code base} marker, or after them when it has none)
  */
 public record ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
                             String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
-                            List<HandshakePolicy> onHandshake) {
+                            List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
@@ -57,6 +59,18 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         gateways = List.copyOf(gateways);
         Objects.requireNonNull(limits, "limits");
         onHandshake = List.copyOf(onHandshake);
+        policies = List.copyOf(policies);
+    }
+
+    /**
+     * A definition with no API-scope policy (only onHandshake ones).
+     *
+     * @see #ApiDefinition(String, String, URI, Set, String, List, List, ApiLimits, List, List)
+     */
+    public ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
+                         String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
+                         List<HandshakePolicy> onHandshake) {
+        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, List.of());
     }
 
     private static URI checkBackendUrl(String api, URI url) {
@@ -111,6 +125,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         b.gateways = new ArrayList<>(gateways);
         b.limits = limits;
         b.onHandshake = new ArrayList<>(onHandshake);
+        b.policies = new ArrayList<>(policies);
         return b;
     }
 
@@ -133,6 +148,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         private List<String> gateways = new ArrayList<>();
         private ApiLimits limits = ApiLimits.ofDefaults();
         private List<HandshakePolicy> onHandshake = new ArrayList<>();
+        private List<HandshakePolicy> policies = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -207,6 +223,21 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         }
 
         /**
+         * Adds policies at the end of the API scope's list. They run around the onHandshake operation's
+         * policies: where its {@code base} marker stands, or before them when it has none.
+         */
+        public Builder policies(HandshakePolicy... policies) {
+            this.policies.addAll(List.of(policies));
+            return this;
+        }
+
+        /** Adds policies at the end of the API scope's list. */
+        public Builder policies(List<HandshakePolicy> policies) {
+            this.policies.addAll(policies);
+            return this;
+        }
+
+        /**
          * @return the definition
          * @throws IllegalArgumentException naming the bad value when one is
          * @throws NullPointerException when no backend URL was given
@@ -216,7 +247,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
                 throw new IllegalArgumentException("API '" + name + "' has no backend URL: call backend(\"ws://host:port/path\")");
             }
             return new ApiDefinition(name, displayName == null ? name : displayName, backendUrl, schemes, urlSuffix,
-                    products, gateways, limits, onHandshake);
+                    products, gateways, limits, onHandshake, policies);
         }
     }
 }
