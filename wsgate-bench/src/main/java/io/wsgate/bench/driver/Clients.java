@@ -1,0 +1,64 @@
+package io.wsgate.bench.driver;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver's Jetty clients: one per source address (127.0.0.1, .2, ...), each with one
+ * selector and a small thread pool, since the driver has a single core.
+ */
+public final class Clients implements AutoCloseable {
+
+    private final List<WebSocketCoreClient> clients = new ArrayList<>();
+    private final QueuedThreadPool pool;
+
+    /**
+     * @param sourceAddresses how many 127.0.0.x source addresses to spread connections over
+     *                        (1 = let the kernel pick, as usual)
+     * @throws Exception when a client cannot start
+     */
+    public Clients(int sourceAddresses) throws Exception {
+        pool = new QueuedThreadPool(16, 2);
+        pool.setName("driver");
+        pool.start();
+        for (int i = 0; i < sourceAddresses; i++) {
+            ClientConnector connector = new ClientConnector();
+            connector.setSelectors(1);
+            connector.setExecutor(pool);
+            HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            http.setExecutor(pool);
+            http.setMaxConnectionsPerDestination(30_000);
+            http.setMaxRequestsQueuedPerDestination(30_000);
+            http.setConnectTimeout(10_000);
+            http.setFollowRedirects(false);
+            http.setUserAgentField(null);
+            if (sourceAddresses > 1) {
+                http.setBindAddress(new InetSocketAddress("127.0.0." + (i + 1), 0));
+            }
+            WebSocketCoreClient client = new WebSocketCoreClient(http, null);
+            client.start();
+            clients.add(client);
+        }
+    }
+
+    /** @return the client for the i-th connection (round robin over the source addresses) */
+    public WebSocketCoreClient get(int i) {
+        return clients.get(Math.floorMod(i, clients.size()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (WebSocketCoreClient client : clients) {
+            client.stop();
+            client.getHttpClient().stop();
+        }
+        pool.stop();
+    }
+}

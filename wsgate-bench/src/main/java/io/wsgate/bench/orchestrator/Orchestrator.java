@@ -1,0 +1,501 @@
+package io.wsgate.bench.orchestrator;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.wsgate.bench.Args;
+import io.wsgate.bench.UsageException;
+import io.wsgate.bench.driver.BenchConnection;
+import io.wsgate.bench.driver.Clients;
+import io.wsgate.bench.driver.ConcurrencyResult;
+import io.wsgate.bench.driver.LoadRuns;
+import io.wsgate.bench.driver.LoadTarget;
+import io.wsgate.bench.driver.RunResult;
+import io.wsgate.bench.driver.Window;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code run}: the whole benchmark in one command. Starts the echo backend, wsgate (the demo jar,
+ * {@code -Xms1g -Xmx1g}), nginx when asked, takes peers by URL, pins the driver (this JVM) to one
+ * core and every server process to the other, runs each mode on every target interleaved over
+ * several rounds, and prints one table per mode with ratios to direct and to each peer.
+ */
+public final class Orchestrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+    /** The load modes, in the order they run in a round. */
+    enum Mode {
+        TP64("tp64", "throughput, 64 B messages, closed loop"),
+        TP16K("tp16k", "throughput, 16 KiB messages, closed loop"),
+        LATENCY("latency", "latency at a fixed offered load, open loop, from intended send time"),
+        HANDSHAKE("handshake", "handshakes (connect + close), no token"),
+        HANDSHAKE_JWT("handshake-jwt", "handshakes (connect + close) with Authorization: Bearer <JWT>"),
+        CONCURRENCY("concurrency", "idle pairs held, each verified with one echo");
+
+        final String id;
+        final String title;
+
+        Mode(String id, String title) {
+            this.id = id;
+            this.title = title;
+        }
+
+        static Mode of(String id) {
+            for (Mode m : values()) {
+                if (m.id.equals(id)) {
+                    return m;
+                }
+            }
+            throw new UsageException("unknown mode '" + id + "'; modes: tp64, tp16k, latency, handshake, handshake-jwt, concurrency");
+        }
+    }
+
+    private static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "help");
+    private static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "rate",
+            "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "wsgate-jar", "wsgate-arg",
+            "wsgate-jvm-arg", "jwt-secret", "jwt-path", "driver-core", "server-core");
+
+    static final String USAGE = """
+            usage: java -jar wsgate-bench/target/wsgate-bench.jar run [options]
+              --quick | --full          preset (default --quick: under 2 min; --full: under 10 min)
+              --with-nginx              also start nginx (Debian's package) twice: default and 64 KiB proxy buffers
+              --peer NAME=ws://H:P/path another proxy in front of the echo backend (repeatable)
+              --peer-pid NAME=PID       that peer's process, to report its CPU and memory
+              --no-wsgate               skip wsgate (default: wsgate-examples/target/wsgate-demo.jar)
+              --wsgate-jar PATH         the demo gateway jar
+              --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL)
+              --wsgate-jvm-arg ARG      extra JVM argument for the gateway (heap is fixed at -Xms1g -Xmx1g)
+              --jwt-path PATH           wsgate path of a route with a JWT policy, used by handshake-jwt (default: the plain route)
+              --jwt-secret S            HMAC-256 secret the driver signs its tokens with
+              --modes a,b,...           tp64,tp16k,latency,handshake,handshake-jwt,concurrency (default: all)
+              --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m)
+              --rate N                  offered load of the latency mode, msg/s (default 2000)
+              --connections N           connections of the throughput and latency modes (default 50)
+              --parallel N              parallel lanes of the handshake modes (default 16)
+              --pairs N                 idle pairs of the concurrency mode (quick 1000, full 9900)
+              --source-addresses N      127.0.0.x source addresses for the concurrency mode (default 4)
+              --binary                  binary messages (default: text)
+              --driver-core N --server-core N   cores for the driver and for backend + proxy (default 0 and 1)
+              --no-pin                  do not pin processes with taskset
+            """;
+
+    private Orchestrator() {
+    }
+
+    /** Settings after presets and options. */
+    record Settings(List<Mode> modes, int rounds, Duration warmup, Duration measure, Duration prime, double rate,
+                    int connections, int parallel, int pairs, int sourceAddresses, boolean text, boolean pin,
+                    int driverCore, int serverCore, boolean full) {
+    }
+
+    /** One timed run on one target, with the CPU the processes spent in its window. */
+    record Measured(RunResult result, double proxyCpuMs, double backendCpuMs, double driverCpuMs) {
+    }
+
+    /** The concurrency mode on one target. */
+    record Held(ConcurrencyResult result, double proxyRssKiB, double proxyHeapKiB, double backendRssKiB) {
+    }
+
+    /**
+     * @param args the options
+     * @return the exit status
+     * @throws Exception when the benchmark fails
+     */
+    public static int main(String[] args) throws Exception {
+        Args opts = Args.parse(args, FLAGS, VALUED);
+        if (opts.flag("help")) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        if (opts.flag("quick") && opts.flag("full")) {
+            throw new UsageException("--quick and --full exclude each other");
+        }
+        boolean full = opts.flag("full");
+        List<Mode> modes = opts.value("modes")
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).map(Mode::of).toList())
+                .orElse(List.of(Mode.values()));
+        Settings s = new Settings(modes,
+                opts.intValue("rounds", full ? 3 : 2),
+                opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(500)),
+                opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1500)),
+                opts.duration("prime", full ? Duration.ofSeconds(3) : Duration.ofSeconds(1)),
+                opts.doubleValue("rate", 2000),
+                opts.intValue("connections", 50),
+                opts.intValue("parallel", 16),
+                opts.intValue("pairs", full ? 9900 : 1000),
+                opts.intValue("source-addresses", 4),
+                !opts.flag("binary"),
+                !opts.flag("no-pin"),
+                opts.intValue("driver-core", 0),
+                opts.intValue("server-core", 1),
+                full);
+        if (s.rounds() < 1 || s.connections() < 1 || s.parallel() < 1 || s.pairs() < 1 || s.rate() <= 0
+                || s.sourceAddresses() < 1 || s.sourceAddresses() > 250) {
+            throw new UsageException("--rounds, --connections, --parallel, --pairs and --rate must be positive; --source-addresses 1 to 250");
+        }
+
+        Optional<Path> nginx = Optional.empty();
+        if (opts.flag("with-nginx")) {
+            nginx = Nginx.find();
+            if (nginx.isEmpty()) {
+                System.err.println("wsgate-bench: --with-nginx: nginx is not installed (looked on the PATH and at /usr/sbin/nginx); "
+                        + "install it with 'apt-get install -y nginx', or run without --with-nginx");
+                return 2;
+            }
+        }
+        Map<String, URI> peers = new LinkedHashMap<>();
+        for (String p : opts.values("peer")) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--peer wants NAME=ws://HOST:PORT/path, got '" + p + "'");
+            }
+            URI uri = URI.create(p.substring(eq + 1));
+            if (!"ws".equals(uri.getScheme())) {
+                throw new UsageException("--peer " + p.substring(0, eq) + ": only ws:// URLs are supported");
+            }
+            peers.put(p.substring(0, eq), uri);
+        }
+        Map<String, Long> peerPids = new LinkedHashMap<>();
+        for (String p : opts.values("peer-pid")) {
+            int eq = p.indexOf('=');
+            if (eq <= 0 || !peers.containsKey(p.substring(0, eq))) {
+                throw new UsageException("--peer-pid wants NAME=PID of a --peer, got '" + p + "'");
+            }
+            peerPids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
+        }
+        Optional<Path> wsgateJar = Optional.empty();
+        List<String> notes = new ArrayList<>();
+        if (!opts.flag("no-wsgate")) {
+            Path jar = opts.value("wsgate-jar").map(Path::of).orElseGet(Orchestrator::defaultDemoJar);
+            if (Files.isRegularFile(jar)) {
+                wsgateJar = Optional.of(jar);
+            } else if (opts.value("wsgate-jar").isPresent()) {
+                throw new UsageException("--wsgate-jar " + jar + ": no such file");
+            } else {
+                String note = "wsgate skipped: the demo gateway " + jar + " does not exist yet "
+                        + "(build it with: mvn -B -o package -DskipTests -pl wsgate-examples -am)";
+                notes.add(note);
+                System.err.println(note);
+            }
+        }
+
+        String token = JWT.create().withIssuer("wsgate-bench").withAudience("wsgate").withSubject("bench")
+                .withExpiresAt(Instant.now().plus(2, ChronoUnit.HOURS))
+                .sign(Algorithm.HMAC256(opts.value("jwt-secret").orElse("wsgate-bench-secret-0123456789abcdef0123")));
+
+        Path workDir = Files.createTempDirectory("wsgate-bench-");
+        List<Launched> launched = Collections.synchronizedList(new ArrayList<>());
+        Thread cleanup = new Thread(() -> {
+            List<Launched> copy;
+            synchronized (launched) {
+                copy = new ArrayList<>(launched);
+            }
+            Collections.reverse(copy);
+            copy.forEach(Launched::close);
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+
+        List<String> serverPin = s.pin() ? List.of("taskset", "-c", Integer.toString(s.serverCore())) : List.of();
+        if (s.pin()) {
+            pinSelf(s.driverCore());
+        }
+        progress("work directory (logs, nginx configs): " + workDir);
+
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        List<String> echoCmd = new ArrayList<>(serverPin);
+        echoCmd.addAll(List.of(javaBin, "-Xms256m", "-Xmx256m", "-cp", classpath, "io.wsgate.bench.BenchMain", "echo", "--port", "0"));
+        Launched.Started echo = Launched.start("echo-backend", echoCmd, workDir,
+                Pattern.compile("echo listening on ws://([^\\s/]+):(\\d+)"), Duration.ofSeconds(30));
+        launched.add(echo.process());
+        int backendPort = Integer.parseInt(echo.ready().group(2));
+        String backendUrl = "ws://127.0.0.1:" + backendPort;
+        long backendPid = echo.process().pid();
+        progress("echo backend on " + backendUrl + " (pid " + backendPid + ")");
+
+        List<Target> targets = new ArrayList<>();
+        URI direct = URI.create(backendUrl + "/echo");
+        targets.add(new Target("direct", Target.Kind.DIRECT, direct, direct, List::of, Optional.empty()));
+
+        if (wsgateJar.isPresent()) {
+            List<String> cmd = new ArrayList<>(serverPin);
+            cmd.add(javaBin);
+            cmd.addAll(List.of("-Xms1g", "-Xmx1g"));
+            cmd.addAll(opts.values("wsgate-jvm-arg"));
+            cmd.addAll(List.of("-jar", wsgateJar.get().toString(), "--port", "0", "--route", "/echo=" + backendUrl + "/echo"));
+            for (String a : opts.values("wsgate-arg")) {
+                cmd.add(a.replace("{backend}", backendUrl));
+            }
+            Launched.Started gw = Launched.start("wsgate", cmd, workDir,
+                    Pattern.compile("wsgate listening on ws://(\\S+?):(\\d+)"), Duration.ofSeconds(60));
+            launched.add(gw.process());
+            String host = gw.ready().group(1);
+            if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("localhost")) {
+                host = "127.0.0.1";
+            }
+            String base = "ws://" + host + ":" + gw.ready().group(2);
+            long pid = gw.process().pid();
+            targets.add(new Target("wsgate", Target.Kind.WSGATE, URI.create(base + "/echo"),
+                    URI.create(base + opts.value("jwt-path").orElse("/echo")), () -> List.of(pid), Optional.of(pid)));
+            progress("wsgate on " + base + " (pid " + pid + ", " + wsgateJar.get() + ")");
+            if (opts.value("jwt-path").isEmpty()) {
+                notes.add("handshake-jwt: the driver sends a Bearer token; wsgate validates it only on a route with a JWT "
+                        + "policy, given with --jwt-path (and --wsgate-arg to configure it); without one, the token is only carried");
+            }
+        }
+        if (nginx.isPresent()) {
+            for (Map.Entry<String, Optional<String>> variant : List.of(
+                    Map.entry("nginx-default", Optional.<String>empty()), Map.entry("nginx-64k", Optional.of("64k")))) {
+                Nginx.Running n = Nginx.start(variant.getKey(), nginx.get(), workDir, serverPin, backendPort, variant.getValue());
+                launched.add(n.process());
+                long master = n.process().pid();
+                URI uri = URI.create("ws://127.0.0.1:" + n.port() + "/echo");
+                targets.add(new Target(variant.getKey(), Target.Kind.NGINX, uri, uri,
+                        () -> ProcStat.withChildren(master), Optional.empty()));
+                progress(variant.getKey() + " on " + uri + " (master pid " + master + ", proxy_buffer_size "
+                        + variant.getValue().orElse("default") + ")");
+            }
+        }
+        for (Map.Entry<String, URI> peer : peers.entrySet()) {
+            Long pid = peerPids.get(peer.getKey());
+            targets.add(new Target(peer.getKey(), Target.Kind.PEER, peer.getValue(), peer.getValue(),
+                    pid == null ? List::of : () -> ProcStat.withChildren(pid), Optional.empty()));
+        }
+
+        Map<Mode, Map<String, List<Measured>>> results = new LinkedHashMap<>();
+        Map<String, Held> held = new LinkedHashMap<>();
+        long startedAt = System.nanoTime();
+        try (Clients clients = new Clients(1)) {
+            for (Target t : targets) {
+                verifyEcho(clients, t, s.text());
+            }
+            for (Target t : targets) {
+                progress("priming " + t.name() + " for " + s.prime().toMillis() + " ms");
+                LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 64, Duration.ZERO, s.prime(), Window.NONE);
+            }
+            for (int round = 0; round < s.rounds(); round++) {
+                for (Mode mode : s.modes()) {
+                    if (mode == Mode.CONCURRENCY) {
+                        continue;
+                    }
+                    for (Target t : rotate(targets, round)) {
+                        Measured m = measure(clients, mode, t, s, token, backendPid);
+                        results.computeIfAbsent(mode, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(t.name(), k -> new ArrayList<>()).add(m);
+                        progress(String.format(Locale.ROOT, "round %d/%d %-13s %-14s %,10.0f /s  p99 %,8.0f µs  proxy CPU %s ms/1k",
+                                round + 1, s.rounds(), mode.id, t.name(), m.result().perSecond(),
+                                m.result().latency().getValueAtPercentile(99) / 1000.0,
+                                Table.num(perThousand(m.proxyCpuMs(), m.result().offered()), 1)));
+                    }
+                }
+            }
+        }
+        if (s.modes().contains(Mode.CONCURRENCY)) {
+            try (Clients clients = new Clients(s.sourceAddresses())) {
+                for (Target t : targets) {
+                    Held h = hold(clients, t, s, token, backendPid);
+                    held.put(t.name(), h);
+                    progress(String.format(Locale.ROOT, "concurrency %-14s %d/%d echoed, proxy RSS %s KiB/pair",
+                            t.name(), h.result().verified(), h.result().requested(), Table.num(h.proxyRssKiB(), 1)));
+                }
+            }
+        }
+        long elapsed = System.nanoTime() - startedAt;
+
+        System.out.print(Report.render(s, targets, results, held, notes, nginx, elapsed));
+        cleanup.run();
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        return 0;
+    }
+
+    static LoadTarget load(Target t, Settings s, boolean jwt, String token) {
+        LoadTarget load = new LoadTarget(jwt ? t.jwtUri() : t.uri(), s.text(), Optional.empty());
+        return jwt ? load.withToken(token) : load;
+    }
+
+    private static Measured measure(Clients clients, Mode mode, Target t, Settings s, String token, long backendPid)
+            throws Exception {
+        CpuWindow window = new CpuWindow(t, backendPid);
+        RunResult r = switch (mode) {
+            case TP64 -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 64, s.warmup(), s.measure(), window);
+            case TP16K -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 16 * 1024, s.warmup(), s.measure(), window);
+            case LATENCY -> LoadRuns.fixedRate(clients, load(t, s, false, token), s.connections(), 64, s.rate(), s.warmup(), s.measure(), window);
+            case HANDSHAKE -> LoadRuns.handshakes(clients, load(t, s, false, token), s.parallel(), s.warmup(), s.measure(), window);
+            case HANDSHAKE_JWT -> LoadRuns.handshakes(clients, load(t, s, true, token), s.parallel(), s.warmup(), s.measure(), window);
+            case CONCURRENCY -> throw new IllegalStateException("concurrency is not a timed mode");
+        };
+        return new Measured(r, window.proxyMs, window.backendMs, window.driverMs);
+    }
+
+    private static Held hold(Clients clients, Target t, Settings s, String token, long backendPid) throws Exception {
+        progress("concurrency " + t.name() + ": opening " + s.pairs() + " pairs over " + s.sourceAddresses() + " source addresses");
+        t.jvmPid().ifPresent(Orchestrator::gc);
+        long rss0 = t.measurable() ? ProcStat.rssKiB(t.pids().get()) : -1;
+        double heap0 = t.jvmPid().map(Orchestrator::heapUsedKiB).orElse(Double.NaN);
+        long backendRss0 = ProcStat.rssKiB(backendPid);
+        double[] after = new double[3];
+        ConcurrencyResult r = LoadRuns.concurrency(clients, load(t, s, false, token), s.pairs(), 64, () -> {
+            t.jvmPid().ifPresent(Orchestrator::gc);
+            after[0] = t.measurable() ? ProcStat.rssKiB(t.pids().get()) : -1;
+            after[1] = t.jvmPid().map(Orchestrator::heapUsedKiB).orElse(Double.NaN);
+            after[2] = ProcStat.rssKiB(backendPid);
+        });
+        double n = Math.max(1, r.verified());
+        double rss = t.measurable() ? (after[0] - rss0) / n : Double.NaN;
+        double heap = (after[1] - heap0) / n;
+        double backendRss = (after[2] - backendRss0) / n;
+        // let the closes settle before the next target
+        Thread.sleep(500);
+        return new Held(r, rss, heap, backendRss);
+    }
+
+    private static void verifyEcho(Clients clients, Target t, boolean text) throws Exception {
+        CompletableFuture<Long> echoed = new CompletableFuture<>();
+        BenchConnection c;
+        try {
+            c = BenchConnection.open(clients.get(0), new LoadTarget(t.uri(), text, Optional.empty()), 64,
+                    (conn, stamp, now) -> echoed.complete(stamp)).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("target " + t.name() + " (" + t.uri() + ") does not accept a WebSocket: " + e.getMessage(), e);
+        }
+        try {
+            c.send(42);
+            long stamp = echoed.get(10, TimeUnit.SECONDS);
+            if (stamp != 42) {
+                throw new IOException("target " + t.name() + " echoed a different message");
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("target " + t.name() + " (" + t.uri() + ") did not echo within 10 s", e);
+        } finally {
+            c.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<Target> rotate(List<Target> targets, int round) {
+        List<Target> order = new ArrayList<>(targets);
+        Collections.rotate(order, -round);
+        return order;
+    }
+
+    static double perThousand(double cpuMs, long count) {
+        return Double.isNaN(cpuMs) || count <= 0 ? Double.NaN : cpuMs * 1000.0 / count;
+    }
+
+    /** Samples the proxy's, the backend's and this JVM's CPU time at the window's edges. */
+    private static final class CpuWindow implements Window {
+        private final Target target;
+        private final long backendPid;
+        private final long self = ProcessHandle.current().pid();
+        private List<Long> pids = List.of();
+        private double proxy0;
+        private double backend0;
+        private double driver0;
+        double proxyMs = Double.NaN;
+        double backendMs = Double.NaN;
+        double driverMs = Double.NaN;
+
+        CpuWindow(Target target, long backendPid) {
+            this.target = target;
+            this.backendPid = backendPid;
+        }
+
+        @Override
+        public void opened() {
+            pids = target.pids().get();
+            proxy0 = ProcStat.cpuMillis(pids);
+            backend0 = ProcStat.cpuMillis(backendPid);
+            driver0 = ProcStat.cpuMillis(self);
+        }
+
+        @Override
+        public void closed() {
+            if (!pids.isEmpty()) {
+                proxyMs = ProcStat.cpuMillis(pids) - proxy0;
+            }
+            backendMs = ProcStat.cpuMillis(backendPid) - backend0;
+            driverMs = ProcStat.cpuMillis(self) - driver0;
+        }
+    }
+
+    static Path defaultDemoJar() {
+        Path rel = Path.of("wsgate-examples", "target", "wsgate-demo.jar");
+        if (Files.isRegularFile(rel)) {
+            return rel.toAbsolutePath();
+        }
+        try {
+            Path self = Path.of(Orchestrator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // wsgate-bench/target/wsgate-bench.jar -> repository root
+            Path root = self.getParent().getParent().getParent();
+            Path candidate = root.resolve(rel);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return rel.toAbsolutePath();
+    }
+
+    private static void pinSelf(int core) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(core),
+                Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("taskset could not pin the driver to core " + core + " (use --no-pin): " + out.trim());
+        }
+    }
+
+    private static String jcmd(long pid, String command) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (Exception e) {
+            LOG.warn("jcmd {} {} failed: {}", pid, command, e.toString());
+            return "";
+        }
+    }
+
+    private static void gc(long pid) {
+        jcmd(pid, "GC.run");
+    }
+
+    private static double heapUsedKiB(long pid) {
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    static void progress(String line) {
+        System.err.println("[bench] " + line);
+    }
+
+    static double p(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+}

@@ -1,0 +1,107 @@
+package io.wsgate.bench.orchestrator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads CPU time and resident memory of processes from {@code /proc} (Linux). */
+public final class ProcStat {
+
+    /** Clock ticks per second of {@code /proc/PID/stat}'s utime and stime. */
+    public static final long CLK_TCK = clockTicks();
+
+    private ProcStat() {
+    }
+
+    /**
+     * @param pid a process id
+     * @return user + system CPU time of all its threads (live and exited) in milliseconds; -1 when it is gone
+     */
+    public static double cpuMillis(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        if (stat == null) {
+            return -1;
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command: state(3) ppid(4) ... utime(14) stime(15)
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 1000.0 / CLK_TCK;
+    }
+
+    /**
+     * @param pids process ids
+     * @return the sum of their CPU time in milliseconds (gone processes count 0)
+     */
+    public static double cpuMillis(List<Long> pids) {
+        double sum = 0;
+        for (long pid : pids) {
+            sum += Math.max(0, cpuMillis(pid));
+        }
+        return sum;
+    }
+
+    /** @return the resident set size of a process in KiB; -1 when it is gone */
+    public static long rssKiB(long pid) {
+        String status = read(Path.of("/proc", Long.toString(pid), "status"));
+        if (status == null) {
+            return -1;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** @return the sum of the resident set sizes, KiB */
+    public static long rssKiB(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += Math.max(0, rssKiB(pid));
+        }
+        return sum;
+    }
+
+    /** @return the process and its direct children (e.g. nginx's master and workers) */
+    public static List<Long> withChildren(long pid) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid);
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                String stat = read(p.resolve("stat"));
+                if (stat != null) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(f[1]) == pid) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                }
+            });
+        } catch (IOException e) {
+            // /proc unreadable: the process alone
+        }
+        return pids;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.wsgate.bench.orchestrator;
+
+import io.wsgate.bench.driver.RunResult;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.wsgate.bench.orchestrator.Orchestrator.p;
+import static io.wsgate.bench.orchestrator.Orchestrator.perThousand;
+import static io.wsgate.bench.orchestrator.Table.num;
+import static io.wsgate.bench.orchestrator.Table.ratio;
+
+/** The tables: one per mode, per target, then ratios to direct and to each peer. */
+final class Report {
+
+    private Report() {
+    }
+
+    /** Aggregated figures of one mode on one target. */
+    private record Agg(double rate, double spreadPct, Histogram latency, Histogram cycle, double proxyCpuPer1k,
+                       double backendCpuPer1k, double driverCpuPct, long errors, double offeredRate) {
+    }
+
+    static String render(Orchestrator.Settings s, List<Target> targets,
+                         Map<Orchestrator.Mode, Map<String, List<Orchestrator.Measured>>> results,
+                         Map<String, Orchestrator.Held> held, List<String> notes, Optional<Path> nginx, long elapsedNanos) {
+        StringBuilder out = new StringBuilder();
+        out.append("\n## wsgate-bench ").append(s.full() ? "full" : "quick").append(" run\n\n");
+        out.append(String.format(Locale.ROOT, "%s; %d round(s), warm-up %d ms, window %d ms per run; %s messages; "
+                        + "driver on core %s, backend and proxy on core %s; took %.0f s.%n",
+                machine(nginx), s.rounds(), s.warmup().toMillis(), s.measure().toMillis(), s.text() ? "text" : "binary",
+                s.pin() ? s.driverCore() : "any", s.pin() ? s.serverCore() : "any", elapsedNanos / 1e9));
+        out.append("Rates are the median over rounds (spread = (max - min) / median); percentiles are over all rounds; "
+                + "CPU is the proxy process's user + system time (/proc/PID/stat, all threads) per 1,000 echoed messages "
+                + "(each crosses the proxy twice) or handshakes.\n");
+        for (String note : notes) {
+            out.append("Note: ").append(note).append('\n');
+        }
+        for (Map.Entry<Orchestrator.Mode, Map<String, List<Orchestrator.Measured>>> e : results.entrySet()) {
+            Orchestrator.Mode mode = e.getKey();
+            Map<String, Agg> aggs = new java.util.LinkedHashMap<>();
+            for (Target t : targets) {
+                List<Orchestrator.Measured> runs = e.getValue().get(t.name());
+                if (runs != null) {
+                    aggs.put(t.name(), aggregate(runs));
+                }
+            }
+            out.append("\n### ").append(mode.id).append(": ").append(mode.title).append("\n\n");
+            Table table;
+            switch (mode) {
+                case TP64, TP16K -> {
+                    table = new Table("target", "msg/s", "spread", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs",
+                            "proxy CPU ms/1k", "backend CPU ms/1k", "driver CPU", "errors");
+                    aggs.forEach((name, a) -> table.row(name, num(a.rate, 0), pct(a.spreadPct), num(p(a.latency, 50), 0),
+                            num(p(a.latency, 90), 0), num(p(a.latency, 99), 0), num(p(a.latency, 99.9), 0),
+                            num(a.proxyCpuPer1k, 1), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                }
+                case LATENCY -> {
+                    table = new Table("target", "offered/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs",
+                            "proxy CPU ms/1k", "driver CPU", "late or lost");
+                    aggs.forEach((name, a) -> table.row(name, num(a.offeredRate, 0), num(p(a.latency, 50), 0),
+                            num(p(a.latency, 90), 0), num(p(a.latency, 99), 0), num(p(a.latency, 99.9), 0),
+                            num(a.latency.getTotalCount() == 0 ? Double.NaN : a.latency.getMaxValue() / 1000.0, 0),
+                            num(a.proxyCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                }
+                default -> {
+                    table = new Table("target", "handshakes/s", "spread", "101 p50 ms", "101 p99 ms", "cycle p99 ms",
+                            "proxy CPU ms/1k", "backend CPU ms/1k", "driver CPU", "errors");
+                    aggs.forEach((name, a) -> table.row(name, num(a.rate, 0), pct(a.spreadPct),
+                            num(p(a.latency, 50) / 1000, 2), num(p(a.latency, 99) / 1000, 2), num(p(a.cycle, 99) / 1000, 2),
+                            num(a.proxyCpuPer1k, 1), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                }
+            }
+            out.append(table.render());
+            ratios(out, targets, aggs, mode);
+        }
+        if (!held.isEmpty()) {
+            out.append("\n### concurrency: ").append(Orchestrator.Mode.CONCURRENCY.title).append("\n\n");
+            Table table = new Table("target", "pairs asked", "opened", "echoed", "alive at end", "open s",
+                    "proxy RSS KiB/pair", "proxy heap KiB/pair", "backend RSS KiB/conn");
+            held.forEach((name, h) -> table.row(name, h.result().requested(), h.result().opened(), h.result().verified(),
+                    h.result().aliveAtEnd(), num(h.result().openNanos() / 1e9, 1), num(h.proxyRssKiB(), 1),
+                    num(h.proxyHeapKiB(), 1), num(h.backendRssKiB(), 1)));
+            out.append(table.render());
+            out.append("\nRSS and heap per pair: growth of the proxy's resident memory (and, for a JVM, of its heap "
+                    + "after a full GC) from before the pairs were opened to while they were all held, over the pairs echoed.\n");
+            for (Target ref : targets) {
+                if (ref.kind() != Target.Kind.NGINX && ref.kind() != Target.Kind.PEER || !held.containsKey(ref.name())) {
+                    continue;
+                }
+                for (Target t : targets) {
+                    if (t == ref || t.kind() == Target.Kind.DIRECT || !held.containsKey(t.name())) {
+                        continue;
+                    }
+                    out.append(String.format(Locale.ROOT, "- %s ÷ %s: RSS/pair %s, pairs echoed %s%n", t.name(), ref.name(),
+                            ratio(held.get(t.name()).proxyRssKiB(), held.get(ref.name()).proxyRssKiB()),
+                            ratio(held.get(t.name()).result().verified(), held.get(ref.name()).result().verified())));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static void ratios(StringBuilder out, List<Target> targets, Map<String, Agg> aggs, Orchestrator.Mode mode) {
+        out.append('\n');
+        boolean open = mode == Orchestrator.Mode.LATENCY;
+        for (Target ref : targets) {
+            Agg r = aggs.get(ref.name());
+            if (!ref.isReference() || r == null) {
+                continue;
+            }
+            for (Target t : targets) {
+                Agg a = aggs.get(t.name());
+                if (t == ref || a == null || t.kind() == Target.Kind.DIRECT) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "- %s ÷ %s: %s%s p50 %s, p99 %s, CPU/1k %s%n", t.name(), ref.name(),
+                        open ? "" : (mode.id.startsWith("handshake") ? "handshakes/s " : "msg/s ") + ratio(a.rate, r.rate) + ",",
+                        open ? "" : "", ratio(p(a.latency, 50), p(r.latency, 50)), ratio(p(a.latency, 99), p(r.latency, 99)),
+                        ratio(a.proxyCpuPer1k, r.proxyCpuPer1k)));
+            }
+        }
+    }
+
+    private static Agg aggregate(List<Orchestrator.Measured> runs) {
+        List<Double> rates = new ArrayList<>();
+        Histogram latency = new Histogram(3);
+        Histogram cycle = new Histogram(3);
+        double proxyMs = 0;
+        double backendMs = 0;
+        double driverMs = 0;
+        long count = 0;
+        long offered = 0;
+        long errors = 0;
+        long window = 0;
+        boolean proxyKnown = true;
+        for (Orchestrator.Measured m : runs) {
+            RunResult r = m.result();
+            rates.add(r.perSecond());
+            latency.add(r.latency());
+            cycle.add(r.cycle());
+            if (Double.isNaN(m.proxyCpuMs())) {
+                proxyKnown = false;
+            } else {
+                proxyMs += m.proxyCpuMs();
+            }
+            backendMs += m.backendCpuMs();
+            driverMs += m.driverCpuMs();
+            count += r.count();
+            offered += r.offered();
+            errors += r.errors();
+            window += r.windowNanos();
+        }
+        rates.sort(Double::compare);
+        double median = rates.size() % 2 == 1 ? rates.get(rates.size() / 2)
+                : (rates.get(rates.size() / 2 - 1) + rates.get(rates.size() / 2)) / 2;
+        double spread = median == 0 ? Double.NaN : (rates.get(rates.size() - 1) - rates.get(0)) / median * 100;
+        return new Agg(median, spread, latency, cycle, proxyKnown ? perThousand(proxyMs, offered) : Double.NaN,
+                perThousand(backendMs, offered), window == 0 ? Double.NaN : driverMs * 1e6 / window * 100, errors,
+                window == 0 ? Double.NaN : offered * 1e9 / window);
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", v);
+    }
+
+    private static String machine(Optional<Path> nginx) {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (Exception e) {
+            // keep unknown
+        }
+        String kernel = "";
+        try {
+            kernel = ", Linux " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (Exception e) {
+            // keep empty
+        }
+        String nginxVersion = nginx.map(Report::nginxVersion).map(v -> ", " + v).orElse("");
+        return Runtime.getRuntime().availableProcessors() + " cores visible to the driver (" + cpu + ")" + kernel
+                + ", Java " + System.getProperty("java.version") + nginxVersion;
+    }
+
+    private static String nginxVersion(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out.replace("nginx version: ", "");
+        } catch (Exception e) {
+            return "nginx";
+        }
+    }
+}
