@@ -59,6 +59,8 @@ public final class EchoBackend {
     public static Server start(String host, int port, int selectors, int threads) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(threads, 4), 2);
         pool.setName("echo");
+        // as in the driver: no reserved threads, fewer hand-offs between threads on a single core
+        pool.setReservedThreads(Integer.getInteger("wsgate.bench.reservedThreads", 0));
         Server server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, selectors);
         connector.setHost(host);

@@ -76,6 +76,8 @@ public final class DriveCommand {
             return 0;
         }
         try (Clients clients = new Clients(1)) {
+            double driver0 = ProcStat.cpuMillis(ProcessHandle.current().pid());
+            long t0 = System.nanoTime();
             RunResult r = switch (mode) {
                 case "tp" -> LoadRuns.throughput(clients, target, opts.intValue("connections", 50), opts.intValue("size", 64),
                         warmup, measure, window);
@@ -84,10 +86,11 @@ public final class DriveCommand {
                 case "handshake" -> LoadRuns.handshakes(clients, target, opts.intValue("parallel", 16), warmup, measure, window);
                 default -> throw new UsageException("unknown --mode '" + mode + "'; modes: tp, latency, handshake, concurrency");
             };
-            System.out.printf(Locale.ROOT, "%s %s: %,.0f /s, p50 %s µs, p99 %s µs, p99.9 %s µs, errors %d, proxy CPU %s ms/1k%n",
+            System.out.printf(Locale.ROOT, "%s %s: %,.0f /s, p50 %s µs, p99 %s µs, p99.9 %s µs, errors %d, proxy CPU %s ms/1k, driver CPU %.0f%%%n",
                     mode, uri, r.perSecond(), Table.num(Orchestrator.p(r.latency(), 50), 0),
                     Table.num(Orchestrator.p(r.latency(), 99), 0), Table.num(Orchestrator.p(r.latency(), 99.9), 0),
-                    r.errors(), Table.num(Orchestrator.perThousand(cpu[0], r.offered()), 1));
+                    r.errors(), Table.num(Orchestrator.perThousand(cpu[0], r.offered()), 1),
+                    (ProcStat.cpuMillis(ProcessHandle.current().pid()) - driver0) * 1e8 / (System.nanoTime() - t0));
         }
         return 0;
     }
