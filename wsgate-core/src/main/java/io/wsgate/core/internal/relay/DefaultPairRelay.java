@@ -218,8 +218,9 @@ public final class DefaultPairRelay implements PairRelay {
         }
         LOG.debug("{}: write to {} failed", info.id(), dst.peer, cause);
         closer.compareAndSet(null, new Closer(initiator(dst.peer), 1006, ""));
+        boolean abortDst = dst.closeSent.compareAndSet(false, true);
         closeSide(src, failureCode(dst.peer), dst.peer == Peer.BACKEND ? "Backend failed" : "Client went away");
-        if (dst.closeSent.compareAndSet(false, true)) {
+        if (abortDst) {
             dst.transport.abort();
         }
         done.failed(cause);
@@ -228,12 +229,23 @@ public final class DefaultPairRelay implements PairRelay {
     /** The sender broke a rule: it gets {@code code}, the other side the failure code of the sender. */
     private void violation(Side src, Side dst, int code, String reason) {
         closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, code, reason));
-        closeSide(src, code, reason);
-        closeSide(dst, failureCode(src.peer), src.peer == Peer.CLIENT ? "Client went away" : "Backend failed");
+        // Claim both sides before closing either: a transport may report an end from inside close().
+        boolean closeSrc = claim(src);
+        boolean closeDst = claim(dst);
+        if (closeSrc) {
+            src.transport.close(code, reason);
+        }
+        if (closeDst) {
+            dst.transport.close(failureCode(src.peer), src.peer == Peer.CLIENT ? "Client went away" : "Backend failed");
+        }
+    }
+
+    private static boolean claim(Side side) {
+        return !side.ended.get() && side.closeSent.compareAndSet(false, true);
     }
 
     private void closeSide(Side side, int code, String reason) {
-        if (!side.ended.get() && side.closeSent.compareAndSet(false, true)) {
+        if (claim(side)) {
             side.transport.close(code, reason);
         }
     }
@@ -301,8 +313,14 @@ public final class DefaultPairRelay implements PairRelay {
         }
         Objects.requireNonNull(reason, "reason");
         closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, code, reason));
-        closeSide(client, code, reason);
-        closeSide(backend, code, reason);
+        boolean closeClient = claim(client);
+        boolean closeBackend = claim(backend);
+        if (closeClient) {
+            client.transport.close(code, reason);
+        }
+        if (closeBackend) {
+            backend.transport.close(code, reason);
+        }
     }
 
     @Override

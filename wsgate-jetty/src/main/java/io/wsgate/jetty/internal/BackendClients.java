@@ -1,0 +1,38 @@
+package io.wsgate.jetty.internal;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+
+import java.security.KeyStore;
+
+/** Makes the websocket-core client a gateway owns for its backends. */
+public final class BackendClients {
+
+    private BackendClients() {
+    }
+
+    /**
+     * @param trustStore           the trust store for wss backends; null for the JVM's default
+     * @param verifyHostname       whether a wss backend's certificate must match its host name
+     * @return a client, not started
+     */
+    public static WebSocketCoreClient create(KeyStore trustStore, boolean verifyHostname) {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (trustStore != null) {
+            tls.setTrustStore(trustStore);
+        }
+        tls.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("wsgate-backend");
+        HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setFollowRedirects(false);
+        http.setUserAgentField(null);
+        return new WebSocketCoreClient(http, null);
+    }
+}

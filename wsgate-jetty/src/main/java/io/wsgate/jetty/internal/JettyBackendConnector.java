@@ -1,0 +1,165 @@
+package io.wsgate.jetty.internal;
+
+import io.wsgate.api.ApiLimits;
+import io.wsgate.api.BackendRequest;
+import io.wsgate.api.Headers;
+import io.wsgate.core.BackendFailure;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.UpgradeListener;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.websocket.core.exception.UpgradeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Opens the gateway's WebSocket to a backend with Jetty's websocket-core client: the policies'
+ * URI and headers, the client's subprotocols, no extension, the API's handshake timeout. A failed
+ * handshake completes the future with a {@link BackendFailureException} that says why.
+ */
+public final class JettyBackendConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JettyBackendConnector.class);
+
+    /** The backend response headers a client may see when the backend refused the upgrade. */
+    private static final Set<String> SAFE_HEADERS = Set.of("www-authenticate", "retry-after");
+
+    private final WebSocketCoreClient client;
+
+    /** @param client a websocket-core client, started by whoever manages it */
+    public JettyBackendConnector(WebSocketCoreClient client) {
+        this.client = client;
+    }
+
+    /** @return the websocket-core client in use */
+    public WebSocketCoreClient client() {
+        return client;
+    }
+
+    /** A failed backend handshake, classified. */
+    public static final class BackendFailureException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient BackendFailure failure;
+
+        BackendFailureException(BackendFailure failure, Throwable cause) {
+            super(failure.toString(), cause, false, false);
+            this.failure = failure;
+        }
+
+        /** @return why the handshake failed */
+        public BackendFailure failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * Starts the backend handshake.
+     *
+     * @param request the backend request the policies shaped
+     * @param limits  the API's limits
+     * @param handler the backend side's frame handler
+     * @return completed with the backend's session after its 101, or with a {@link BackendFailureException}
+     */
+    public CompletableFuture<CoreSession> connect(BackendRequest request, ApiLimits limits, FrameHandler handler) {
+        AtomicReference<Response> response = new AtomicReference<>();
+        CompletableFuture<CoreSession> future;
+        try {
+            CoreClientUpgradeRequest upgrade = new CoreClientUpgradeRequest(client, request.uri()) {
+                @Override
+                public FrameHandler getFrameHandler() {
+                    return handler;
+                }
+            };
+            upgrade.setSubProtocols(request.subprotocols());
+            upgrade.headers(fields -> request.headers().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("host")) {
+                    fields.add(name, value);
+                }
+            }));
+            upgrade.timeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            upgrade.addListener(new UpgradeListener() {
+                @Override
+                public void onHandshakeResponse(Request req, Response resp) {
+                    response.set(resp);
+                }
+            });
+            future = client.connect(upgrade);
+        } catch (Throwable t) {
+            future = CompletableFuture.failedFuture(t);
+        }
+        return future.handle((session, failure) -> {
+            if (failure == null) {
+                return session;
+            }
+            throw new BackendFailureException(classify(request, failure, response.get()), failure);
+        });
+    }
+
+    static BackendFailure classify(BackendRequest request, Throwable failure, Response response) {
+        Throwable t = unwrap(failure);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("backend handshake to {} failed", request.uri(), t);
+        }
+        int status = response != null ? response.getStatus() : 0;
+        if (status == 0 && t instanceof UpgradeException ue) {
+            status = ue.getResponseStatusCode();
+        }
+        if (status == 101) {
+            return new BackendFailure.InvalidHandshake(describe(t));
+        }
+        if (status > 0) {
+            return new BackendFailure.Refused(status, response == null ? Headers.empty() : safeHeaders(response), "");
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException) {
+                return new BackendFailure.Timeout();
+            }
+            if (c instanceof UnknownHostException) {
+                return new BackendFailure.UnknownHost(request.uri().getHost());
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return new BackendFailure.Unreachable(t);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        if (t.getCause() != null && t.getCause().getMessage() != null) {
+            m = t.getCause().getMessage();
+        }
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static Headers safeHeaders(Response response) {
+        Headers.Builder b = Headers.builder();
+        for (HttpField f : response.getHeaders()) {
+            if (SAFE_HEADERS.contains(f.getName().toLowerCase(Locale.ROOT))) {
+                b.add(f.getName(), f.getValue());
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,214 @@
+package io.wsgate.jetty.internal;
+
+import io.wsgate.api.ApiLimits;
+import io.wsgate.api.Completion;
+import io.wsgate.api.Frame;
+import io.wsgate.api.FrameType;
+import io.wsgate.core.PairRelay;
+import io.wsgate.core.Peer;
+import io.wsgate.core.SideEnd;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
+import org.eclipse.jetty.websocket.core.exception.WebSocketTimeoutException;
+import org.eclipse.jetty.websocket.core.exception.WebSocketWriteTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Consumer;
+
+/**
+ * The websocket-core {@link FrameHandler} of one connection of a pair (the client's or the
+ * backend's). It never auto-demands: it demands a frame only after the relay has written the
+ * previous one to the other side. Frames become {@link Frame}s on the same payload buffer; the
+ * connection's end becomes a {@link SideEnd} for the relay.
+ */
+public final class SideFrameHandler implements FrameHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SideFrameHandler.class);
+
+    private final Peer peer;
+    private final ApiLimits limits;
+    private final Consumer<SideFrameHandler> onOpen;
+    private volatile CoreSession session;
+    private volatile PairRelay relay;
+    private volatile SideEnd end;
+    private volatile Throwable error;
+    /** TEXT or BINARY: the opcode of the fragmented message in progress (single reader). */
+    private byte messageOpCode = OpCode.UNDEFINED;
+
+    /**
+     * @param peer   which connection this handles
+     * @param limits the API's limits (frame size, idle timeout)
+     * @param onOpen told once the session is open (before any demand)
+     */
+    public SideFrameHandler(Peer peer, ApiLimits limits, Consumer<SideFrameHandler> onOpen) {
+        this.peer = peer;
+        this.limits = limits;
+        this.onOpen = onOpen;
+    }
+
+    /** @return the session, once open */
+    public CoreSession session() {
+        return session;
+    }
+
+    /** @return true once the connection has ended */
+    public boolean isEnded() {
+        return end != null;
+    }
+
+    /**
+     * Hands this connection to its pair's relay; an end that happened before is reported now.
+     * Frames are read only after {@link #demand()}.
+     */
+    public void attach(PairRelay pairRelay) {
+        relay = pairRelay;
+        SideEnd e = end;
+        if (e != null) {
+            pairRelay.ended(peer, e);
+        }
+    }
+
+    /** Asks for the next frame. */
+    public void demand() {
+        CoreSession s = session;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.demand();
+        } catch (RuntimeException e) {
+            // Closed or closing: nothing more to read.
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: demand refused: {}", peer, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        session = coreSession;
+        coreSession.setMaxFrameSize(limits.maxFrameSize());
+        coreSession.setAutoFragment(false);
+        coreSession.setIdleTimeout(limits.idleTimeout());
+        coreSession.addIdleTimeoutListener(this::onIdleTimeout);
+        callback.succeeded();
+        if (onOpen != null) {
+            onOpen.accept(this);
+        }
+    }
+
+    /** No frame crossed the pair within the idle timeout: the gateway closes both sides with 1001. */
+    private boolean onIdleTimeout(WebSocketTimeoutException timeout) {
+        PairRelay r = relay;
+        if (r == null || r.isClosed()) {
+            return true;
+        }
+        r.close(1001, "Idle timeout");
+        return false;
+    }
+
+    @Override
+    public void onFrame(org.eclipse.jetty.websocket.core.Frame frame, Callback callback) {
+        PairRelay r = relay;
+        if (r == null) {
+            callback.succeeded();
+            return;
+        }
+        Frame f;
+        byte op = frame.getOpCode();
+        boolean fin = frame.isFin();
+        switch (op) {
+            case OpCode.TEXT, OpCode.BINARY -> {
+                boolean text = op == OpCode.TEXT;
+                if (fin) {
+                    f = new Frame(text ? FrameType.UTF8_MESSAGE : FrameType.BINARY_MESSAGE, frame.getPayload(), true, true);
+                } else {
+                    messageOpCode = op;
+                    f = new Frame(text ? FrameType.UTF8_FRAGMENT : FrameType.BINARY_FRAGMENT, frame.getPayload(), true, false);
+                }
+            }
+            case OpCode.CONTINUATION -> f = new Frame(messageOpCode == OpCode.TEXT ? FrameType.UTF8_FRAGMENT : FrameType.BINARY_FRAGMENT,
+                    frame.getPayload(), false, fin);
+            case OpCode.CLOSE -> f = new Frame(FrameType.CLOSE, frame.getPayload(), true, true);
+            case OpCode.PING -> f = new Frame(FrameType.PING, frame.getPayload(), true, true);
+            case OpCode.PONG -> f = new Frame(FrameType.PONG, frame.getPayload(), true, true);
+            default -> {
+                callback.failed(new IllegalStateException("unexpected opcode " + op));
+                return;
+            }
+        }
+        boolean close = op == OpCode.CLOSE;
+        r.forward(peer.sends(), f, new Completion() {
+            @Override
+            public void succeeded() {
+                callback.succeeded();
+                if (!close) {
+                    demand();
+                }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                // The relay has closed both sides already; keep reading to finish this side's close handshake.
+                callback.succeeded();
+                if (!close) {
+                    demand();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+        error = cause;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: error {}", peer, cause.toString());
+        }
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+        SideEnd e = toSideEnd(closeStatus, error != null ? error : closeStatus.getCause());
+        end = e;
+        PairRelay r = relay;
+        if (r != null) {
+            r.ended(peer, e);
+        }
+        callback.succeeded();
+    }
+
+    static SideEnd toSideEnd(CloseStatus status, Throwable cause) {
+        int code = status.getCode();
+        String reason = status.getReason() == null ? "" : status.getReason();
+        if (cause instanceof WebSocketTimeoutException && !(cause instanceof WebSocketWriteTimeoutException)) {
+            return new SideEnd(SideEnd.Kind.IDLE_TIMEOUT, code, reason);
+        }
+        if (cause instanceof CloseException ce) {
+            return new SideEnd(SideEnd.Kind.PROTOCOL_ERROR, ce.getStatusCode(), reason);
+        }
+        if (cause instanceof EofException || cause instanceof ClosedChannelException || cause instanceof IOException) {
+            return new SideEnd(SideEnd.Kind.DISCONNECTED, CloseStatus.NO_CLOSE, reason);
+        }
+        if (cause != null) {
+            return new SideEnd(SideEnd.Kind.FAILED, code, reason);
+        }
+        if (code == CloseStatus.NO_CLOSE) {
+            return new SideEnd(SideEnd.Kind.DISCONNECTED, code, reason);
+        }
+        return new SideEnd(SideEnd.Kind.CLOSED, code, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "SideFrameHandler[" + peer + "]";
+    }
+}

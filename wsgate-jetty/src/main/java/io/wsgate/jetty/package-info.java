@@ -1,0 +1,6 @@
+/**
+ * The Jetty 12 adapter of wsgate: {@link io.wsgate.jetty.WsGateHandler}, a core {@code Handler} to
+ * mount in a Jetty server, and {@link io.wsgate.jetty.WsGateServlet}, a Servlet for an existing ee10
+ * application, with their builders.
+ */
+package io.wsgate.jetty;

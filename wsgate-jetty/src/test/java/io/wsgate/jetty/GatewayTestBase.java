@@ -1,0 +1,152 @@
+package io.wsgate.jetty;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.GatewayConfig;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.awaitility.Awaitility.await;
+
+/** Three real parties on loopback: a test client, the gateway (a Jetty server with the handler), a backend. */
+abstract class GatewayTestBase {
+
+    TestBackend backend;
+    Server gatewayServer;
+    WsGateHandler gateway;
+    WebSocketCoreClient client;
+
+    @BeforeEach
+    void startBackendAndClient() throws Exception {
+        backend = new TestBackend();
+        client = new WebSocketCoreClient();
+        client.start();
+    }
+
+    @AfterEach
+    void nothingLeaksAndStop() throws Exception {
+        try {
+            if (gateway != null) {
+                await().atMost(Duration.ofSeconds(15)).until(() ->
+                        gateway.gateway().openPairs() == 0 && gateway.gateway().pendingHandshakes() == 0);
+            }
+        } finally {
+            client.stop();
+            if (gatewayServer != null) {
+                gatewayServer.stop();
+            }
+            backend.close();
+        }
+    }
+
+    void startGateway(ApiDefinition... apis) throws Exception {
+        startGateway(200, b -> { }, apis);
+    }
+
+    void startGateway(int maxThreads, Consumer<WsGateHandler.Builder> customize, ApiDefinition... apis) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+        threads.setName("gateway");
+        gatewayServer = new Server(threads);
+        ServerConnector connector = new ServerConnector(gatewayServer, 1, 1);
+        connector.setHost("127.0.0.1");
+        gatewayServer.addConnector(connector);
+        WsGateHandler.Builder b = WsGateHandler.builder(GatewayConfig.builder().api(apis).build());
+        customize.accept(b);
+        gateway = b.build();
+        gatewayServer.setHandler(gateway);
+        gatewayServer.start();
+    }
+
+    int gatewayPort() {
+        return ((ServerConnector) gatewayServer.getConnectors()[0]).getLocalPort();
+    }
+
+    String gw(String pathAndQuery) {
+        return "ws://127.0.0.1:" + gatewayPort() + pathAndQuery;
+    }
+
+    ApiDefinition.Builder api(String name, String suffix, String backendPath) {
+        return ApiDefinition.builder(name).backend(backend.url(backendPath)).urlSuffix(suffix);
+    }
+
+    /** An HTTP response read off a raw socket. */
+    record RawResponse(int status, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    static String upgradeRequest(String path, String... extraHeaderLines) {
+        StringBuilder s = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n");
+        for (String h : extraHeaderLines) {
+            s.append(h).append("\r\n");
+        }
+        return s.append("\r\n").toString();
+    }
+
+    RawResponse raw(String request) throws IOException {
+        return raw(gatewayPort(), request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends a raw request and reads one response (head, then a Content-Length body). */
+    static RawResponse raw(int port, byte[] request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request);
+            out.flush();
+            return readResponse(s.getInputStream());
+        }
+    }
+
+    static RawResponse readResponse(InputStream in) throws IOException {
+        String head = readHead(in);
+        String[] lines = head.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int c = lines[i].indexOf(':');
+            if (c > 0) {
+                headers.merge(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim(),
+                        (a, b) -> a + ", " + b);
+            }
+        }
+        String body = "";
+        String length = headers.get("content-length");
+        if (length != null) {
+            body = new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
+        }
+        return new RawResponse(status, headers, body);
+    }
+
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after " + head.size() + " bytes: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+}
