@@ -46,7 +46,9 @@ public final class Nginx {
                 + "pid " + dir.resolve("nginx.pid") + ";\n"
                 + "error_log " + dir.resolve("error.log") + " warn;\n"
                 + "worker_rlimit_nofile " + maxConnections + ";\n"
-                + "events {\n  worker_connections " + maxConnections + ";\n}\n"
+                // worker_connections above the descriptor limit, so that only the limit binds (nginx counts
+                // connections still closing and the listener in worker_connections too)
+                + "events {\n  worker_connections " + (maxConnections + maxConnections / 4) + ";\n}\n"
                 + "http {\n"
                 + "  access_log off;\n"
                 + "  client_body_temp_path " + dir.resolve("body") + ";\n"

@@ -139,9 +139,9 @@ public final class Orchestrator {
                 .orElse(List.of(Mode.values()));
         Settings s = new Settings(modes,
                 opts.intValue("rounds", full ? 3 : 2),
-                opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(500)),
-                opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1500)),
-                opts.duration("prime", full ? Duration.ofSeconds(3) : Duration.ofSeconds(1)),
+                opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(400)),
+                opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1200)),
+                opts.duration("prime", full ? Duration.ofSeconds(3) : Duration.ofMillis(500)),
                 opts.doubleValue("rate", 2000),
                 opts.intValue("connections", 50),
                 opts.intValue("parallel", 16),
