@@ -30,6 +30,8 @@ abstract class GatewayTestBase {
     Server gatewayServer;
     WsGateHandler gateway;
     WebSocketCoreClient client;
+    /** Set before starting the gateway to serve wss. */
+    org.eclipse.jetty.util.ssl.SslContextFactory.Server gatewayTls;
 
     @BeforeEach
     void startBackendAndClient() throws Exception {
@@ -62,7 +64,8 @@ abstract class GatewayTestBase {
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         threads.setName("gateway");
         gatewayServer = new Server(threads);
-        ServerConnector connector = new ServerConnector(gatewayServer, 1, 1);
+        ServerConnector connector = gatewayTls == null ? new ServerConnector(gatewayServer, 1, 1)
+                : new ServerConnector(gatewayServer, 1, 1, gatewayTls);
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
         WsGateHandler.Builder b = WsGateHandler.builder(GatewayConfig.builder().api(apis).build());
@@ -77,7 +80,7 @@ abstract class GatewayTestBase {
     }
 
     String gw(String pathAndQuery) {
-        return "ws://127.0.0.1:" + gatewayPort() + pathAndQuery;
+        return (gatewayTls == null ? "ws" : "wss") + "://127.0.0.1:" + gatewayPort() + pathAndQuery;
     }
 
     ApiDefinition.Builder api(String name, String suffix, String backendPath) {

@@ -57,16 +57,36 @@ final class TestBackend implements AutoCloseable {
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger gatedWaiting = new AtomicInteger();
 
+    private final boolean tls;
+
     TestBackend() throws Exception {
+        this(null);
+    }
+
+    /** @param tls the server's TLS settings; null for plain ws */
+    TestBackend(org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws Exception {
+        this.tls = tls != null;
         QueuedThreadPool threads = new QueuedThreadPool(300);
         threads.setName("backend");
         server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server);
+        } else {
+            org.eclipse.jetty.server.HttpConfiguration config = new org.eclipse.jetty.server.HttpConfiguration();
+            config.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false, false, -1, false));
+            connector = new ServerConnector(server, tls, new org.eclipse.jetty.server.HttpConnectionFactory(config));
+        }
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
         ws.addMapping("/*", new Negotiator());
         server.setHandler(new Handler.Wrapper(ws) {
+            @Override
+            public InvocationType getInvocationType() {
+                return InvocationType.BLOCKING; // /gated blocks a backend thread
+            }
+
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String path = request.getHttpURI().getPath();
@@ -96,7 +116,7 @@ final class TestBackend implements AutoCloseable {
     }
 
     String url(String path) {
-        return "ws://127.0.0.1:" + port() + path;
+        return (tls ? "wss" : "ws") + "://127.0.0.1:" + port() + path;
     }
 
     @Override
