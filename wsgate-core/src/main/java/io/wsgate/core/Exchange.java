@@ -13,10 +13,13 @@ import io.wsgate.core.internal.handshake.UpgradeCheck;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
+import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.ProductSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client handshake on its way through the gateway, driven by a transport adapter:
@@ -53,6 +57,7 @@ public final class Exchange {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile ApiCatalog.Route route;
     private volatile Map<String, Object> attributes = Map.of();
+    private final AtomicReference<ConnectionLimiter.Permit> permit = new AtomicReference<>();
 
     Exchange(Gateway gateway, Gateway.State state, HandshakeRequest request, String pathInMount, String requestId) {
         this.gateway = gateway;
@@ -126,16 +131,40 @@ public final class Exchange {
             return CompletableFuture.completedFuture(
                     new Admission.Refused(refuse(ErrorResponses.of(GatewayError.BAD_HANDSHAKE, requestId))));
         }
-        HandshakeContext context = new HandshakeContext(requestId, request, api, initial, Map.of());
-        return PolicyChainRunner.run(state.chain(api), context, state.config().policyTimeout())
-                .thenApply(admission -> {
-                    if (admission instanceof Admission.Refused refused) {
-                        refuse(refused.response());
-                    } else if (admission instanceof Admission.Admitted admitted) {
-                        attributes = admitted.attributes();
-                    }
-                    return admission;
-                });
+        ProductSelection selection = state.chains(api).select(request);
+        if (selection instanceof ProductSelection.Refused refused) {
+            return CompletableFuture.completedFuture(
+                    new Admission.Refused(refuse(ErrorResponses.of(refused.rejection(), requestId))));
+        }
+        ProductSelection.Selected selected = (ProductSelection.Selected) selection;
+        Map<String, Object> initialAttributes = new HashMap<>();
+        selected.chain().product().ifPresent(p -> initialAttributes.put(ProductSelection.PRODUCT_ATTRIBUTE, p));
+        selected.key().ifPresent(k -> initialAttributes.put(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, k));
+        HandshakeContext context = new HandshakeContext(requestId, request, api, initial, initialAttributes);
+        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout())
+                .thenApply(this::admitted);
+    }
+
+    private Admission admitted(Admission admission) {
+        if (admission instanceof Admission.Refused refused) {
+            refuse(refused.response());
+            return admission;
+        }
+        Admission.Admitted admitted = (Admission.Admitted) admission;
+        attributes = admitted.attributes();
+        Optional<ConnectionLimiter> limiter = state.config().connectionLimiter();
+        if (limiter.isPresent()) {
+            HandshakeContext after = new HandshakeContext(requestId, request, api(), admitted.backend(), admitted.attributes());
+            Optional<ConnectionLimiter.Permit> granted = limiter.get().tryAcquire(after);
+            if (granted.isEmpty()) {
+                return new Admission.Refused(refuse(ErrorResponses.of(GatewayError.CONNECTION_LIMIT.reject(), requestId)));
+            }
+            permit.set(granted.get());
+            if (ended.get()) {
+                releasePermit();
+            }
+        }
+        return admission;
     }
 
     /**
@@ -174,10 +203,16 @@ public final class Exchange {
             throw new IllegalStateException("request " + requestId + " has already ended");
         }
         long handshakeMillis = elapsedMillis();
+        ConnectionLimiter.Permit held = permit.getAndSet(null);
         PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
                 state.config().clock().instant(), handshakeMillis, state.config().clock());
         DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
-                (pair, how) -> gateway.pairEnded(pair, handshakeMillis, how));
+                (pair, how) -> {
+                    if (held != null) {
+                        held.release();
+                    }
+                    gateway.pairEnded(pair, handshakeMillis, how);
+                });
         gateway.pairOpened(relay);
         return relay;
     }
@@ -189,6 +224,7 @@ public final class Exchange {
      * @param why a short description for the log
      */
     public void abandon(String why) {
+        releasePermit();
         if (end()) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("request {}: abandoned: {}", requestId, why);
@@ -203,6 +239,7 @@ public final class Exchange {
     }
 
     private ErrorResponse refuse(ErrorResponse response) {
+        releasePermit();
         if (end()) {
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, response.status(),
                     response.code(), elapsedMillis());
@@ -210,6 +247,13 @@ public final class Exchange {
             LOG.debug("request {}: {} after the exchange ended", requestId, response.code());
         }
         return response;
+    }
+
+    private void releasePermit() {
+        ConnectionLimiter.Permit p = permit.getAndSet(null);
+        if (p != null) {
+            p.release();
+        }
     }
 
     private boolean end() {

@@ -2,19 +2,16 @@ package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
-import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.PairEnd;
+import io.wsgate.core.policy.ApiChains;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,19 +29,14 @@ public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** Everything derived from one configuration, swapped whole on reconfiguration. */
-    record State(GatewayConfig config, ApiCatalog catalog, Map<String, List<HandshakePolicy>> chains) {
+    record State(GatewayConfig config, ApiCatalog catalog) {
         static State of(GatewayConfig config) {
-            Map<String, List<HandshakePolicy>> chains = new HashMap<>();
-            for (ApiDefinition api : config.apis()) {
-                List<HandshakePolicy> chain = new ArrayList<>(api.policies());
-                chain.addAll(api.onHandshake());
-                chains.put(api.name(), List.copyOf(chain));
-            }
-            return new State(config, ApiCatalog.of(config.name(), config.apis()), Map.copyOf(chains));
+            return new State(config, ApiCatalog.of(config.name(), config.apis()));
         }
 
-        List<HandshakePolicy> chain(ApiDefinition api) {
-            return chains.getOrDefault(api.name(), List.of());
+        ApiChains chains(ApiDefinition api) {
+            return config.chains(api.name())
+                    .orElseThrow(() -> new IllegalStateException("no chains resolved for API '" + api.name() + "'"));
         }
     }
 

@@ -1,6 +1,9 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.policy.ApiChains;
+import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.PolicyCatalog;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,11 +12,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The immutable configuration of one gateway: its name, the APIs it may serve and its own
- * settings. Checked when built: two APIs with one name, or two APIs served by this gateway
- * with one URL suffix, fail with a {@link ConfigurationException} naming both.
+ * settings: the global policies and the products ({@link PolicyCatalog}) and the connection
+ * limits. Checked when built: two APIs with one name, two APIs served by this gateway with one
+ * URL suffix, or a policy chain that cannot be resolved (an unknown product, two {@code base}
+ * markers in a scope, a policy placed where it cannot apply) fail with a
+ * {@link ConfigurationException} naming the scope and the fix. Every served API's effective
+ * chains are resolved here, once, never per request.
  *
  * <pre>{@code
  * GatewayConfig config = GatewayConfig.builder()
@@ -32,13 +40,25 @@ public final class GatewayConfig {
     private final List<ApiDefinition> apis;
     private final Duration policyTimeout;
     private final Clock clock;
+    private final PolicyCatalog policies;
+    private final ConnectionLimiter connectionLimiter;
+    private final Map<String, ApiChains> chains;
 
     private GatewayConfig(Builder b) {
         this.name = b.name;
         this.apis = List.copyOf(b.apis);
         this.policyTimeout = b.policyTimeout;
         this.clock = b.clock;
+        this.policies = b.policies;
+        this.connectionLimiter = b.connectionLimiter;
         check();
+        Map<String, ApiChains> resolved = new HashMap<>();
+        for (ApiDefinition api : apis) {
+            if (api.servedBy(name)) {
+                resolved.put(api.name(), policies.resolve(api));
+            }
+        }
+        this.chains = Map.copyOf(resolved);
     }
 
     private void check() {
@@ -74,6 +94,8 @@ public final class GatewayConfig {
         b.apis.addAll(apis);
         b.policyTimeout = policyTimeout;
         b.clock = clock;
+        b.policies = policies;
+        b.connectionLimiter = connectionLimiter;
         return b;
     }
 
@@ -105,6 +127,34 @@ public final class GatewayConfig {
         return clock;
     }
 
+    /** @return the global policies, the products and the subscription-key names */
+    public PolicyCatalog policies() {
+        return policies;
+    }
+
+    /** @return the connection limiter, when concurrent pairs are limited */
+    public Optional<ConnectionLimiter> connectionLimiter() {
+        return Optional.ofNullable(connectionLimiter);
+    }
+
+    /**
+     * @param apiName an API served by this gateway
+     * @return its effective chains (one per product, one without), resolved when this configuration was built
+     */
+    public Optional<ApiChains> chains(String apiName) {
+        return Optional.ofNullable(chains.get(apiName));
+    }
+
+    /**
+     * @param apiName an API served by this gateway
+     * @return every step of its effective chains with its scope and whether it runs, one per line
+     * @throws IllegalArgumentException when this gateway serves no API of that name
+     */
+    public String explain(String apiName) {
+        return chains(apiName).map(ApiChains::explain)
+                .orElseThrow(() -> new IllegalArgumentException("gateway '" + name + "' serves no API named '" + apiName + "'"));
+    }
+
     @Override
     public String toString() {
         return "GatewayConfig[name=" + name + ", apis=" + apis.stream().map(ApiDefinition::name).toList() + "]";
@@ -116,8 +166,22 @@ public final class GatewayConfig {
         private final List<ApiDefinition> apis = new ArrayList<>();
         private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private PolicyCatalog policies = PolicyCatalog.empty();
+        private ConnectionLimiter connectionLimiter;
 
         private Builder() {
+        }
+
+        /** Sets the global policies, the products and the subscription-key names (default: none). */
+        public Builder policies(PolicyCatalog policies) {
+            this.policies = Objects.requireNonNull(policies, "policies");
+            return this;
+        }
+
+        /** Limits concurrent pairs per gateway, API and key (default: no limit). */
+        public Builder connectionLimits(ConnectionLimiter limiter) {
+            this.connectionLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
         }
 
         /** Sets the gateway's name (default {@value #DEFAULT_NAME}). */

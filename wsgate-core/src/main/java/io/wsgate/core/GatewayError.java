@@ -1,5 +1,7 @@
 package io.wsgate.core;
 
+import io.wsgate.api.HandshakeDecision;
+
 /**
  * Every error the gateway itself can answer a handshake with: its code (in the JSON body and
  * the access log), its default HTTP status and its default message. The one table of errors;
@@ -33,7 +35,27 @@ public enum GatewayError {
     /** The backend did not complete the handshake within the API's handshake timeout. */
     BACKEND_TIMEOUT(504, "The backend did not answer in time."),
     /** The gateway is shutting down and takes no new connection. */
-    GATEWAY_SHUTTING_DOWN(503, "The gateway is shutting down.");
+    GATEWAY_SHUTTING_DOWN(503, "The gateway is shutting down."),
+    /** validate-jwt: missing, malformed, badly signed, expired or otherwise invalid token; carries {@code WWW-Authenticate}. */
+    UNAUTHORIZED(401, "A valid access token is required."),
+    /** A request without a subscription key to an API that needs one. */
+    SUBSCRIPTION_KEY_MISSING(401, "A subscription key is required."),
+    /** A subscription key that belongs to no product of the API. */
+    SUBSCRIPTION_KEY_INVALID(401, "The subscription key is not valid for this API."),
+    /** ip-filter: the client address is not allowed. */
+    IP_FORBIDDEN(403, "The client address is not allowed."),
+    /** check-origin: the Origin header is missing or not allowed. */
+    ORIGIN_FORBIDDEN(403, "The origin is not allowed."),
+    /** check-header: a required header is missing or has a value not allowed (401 or 403 as configured). */
+    HEADER_FORBIDDEN(403, "A required header is missing or not allowed."),
+    /** rate-limit-by-key: too many handshakes for the key in the period; carries {@code Retry-After}. */
+    RATE_LIMITED(429, "Too many connection attempts; retry later."),
+    /** quota-by-key: the key's quota of handshakes for the period is used up; carries {@code Retry-After}. */
+    QUOTA_EXCEEDED(403, "The connection quota is used up; retry later."),
+    /** Connection limits: too many concurrent pairs for the gateway, the API or the key; carries {@code Retry-After}. */
+    CONNECTION_LIMIT(429, "Too many concurrent connections."),
+    /** custom authorizer: the user's code failed or did not answer in time. */
+    AUTHORIZER_UNAVAILABLE(503, "The authorization service is unavailable.");
 
     private final int status;
     private final String message;
@@ -56,5 +78,18 @@ public enum GatewayError {
     /** @return the code in the response body and access log: the constant's name */
     public String code() {
         return name();
+    }
+
+    /** @return a policy's rejection with this error's status, code and message, rendered by the gateway's template */
+    public HandshakeDecision.Reject reject() {
+        return HandshakeDecision.reject(status, code(), message);
+    }
+
+    /**
+     * @param status another status for this error (e.g. 401 for check-header)
+     * @return a rejection with that status and this error's code and message
+     */
+    public HandshakeDecision.Reject reject(int status) {
+        return HandshakeDecision.reject(status, code(), message);
     }
 }

@@ -5,6 +5,10 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
+import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.PolicyCatalog;
+import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.ProductSelection;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -152,5 +156,49 @@ class ExchangeTest {
                 .api(ApiDefinition.builder("chat").backend("ws://127.0.0.1:9/").urlSuffix("/chat").build()).build());
         assertThat(gateway.route("/echo")).isEmpty();
         assertThat(gateway.route("/chat/x")).isPresent();
+    }
+
+    @Test
+    void aConnectionLimitRefusesWith429AndEveryEndingReturnsThePermit() throws Exception {
+        ConnectionLimiter limiter = ConnectionLimiter.builder().perApi(1).build();
+        Gateway gateway = Gateway.create(GatewayConfig.builder().connectionLimits(limiter)
+                .api(ApiDefinition.builder("echo").backend("ws://127.0.0.1:9/").urlSuffix("/echo").build()).build());
+        Exchange first = gateway.exchange(upgrade("/echo").build(), "/echo");
+        assertThat(admit(first)).isInstanceOf(Admission.Admitted.class);
+        assertThat(limiter.active()).isEqualTo(1);
+
+        Exchange second = gateway.exchange(upgrade("/echo").build(), "/echo");
+        assertThat(admit(second)).isInstanceOfSatisfying(Admission.Refused.class, r -> {
+            assertThat(r.response().status()).isEqualTo(429);
+            assertThat(r.response().code()).isEqualTo("CONNECTION_LIMIT");
+            assertThat(r.response().headers().contains("Retry-After")).isTrue();
+        });
+
+        first.backendFailed(new BackendFailure.Unreachable(new java.net.ConnectException("refused")));
+        assertThat(limiter.active()).isZero();
+
+        Exchange third = gateway.exchange(upgrade("/echo").build(), "/echo");
+        assertThat(admit(third)).isInstanceOf(Admission.Admitted.class);
+        third.abandon("client left");
+        assertThat(limiter.active()).isZero();
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void anApiOfAProductThatRequiresASubscriptionRefusesAMissingKeyWith401() throws Exception {
+        PolicyCatalog catalog = PolicyCatalog.builder()
+                .product(ProductDefinition.builder("gold").subscriptionRequired(true).subscriptionKeys("k1").build()).build();
+        Gateway gateway = Gateway.create(GatewayConfig.builder().policies(catalog)
+                .api(ApiDefinition.builder("echo").backend("ws://127.0.0.1:9/").urlSuffix("/echo").products("gold").build()).build());
+        assertThat(admit(gateway.exchange(upgrade("/echo").build(), "/echo")))
+                .isInstanceOfSatisfying(Admission.Refused.class, r -> {
+                    assertThat(r.response().status()).isEqualTo(401);
+                    assertThat(r.response().code()).isEqualTo("SUBSCRIPTION_KEY_MISSING");
+                });
+        Exchange keyed = gateway.exchange(upgrade("/echo").header(PolicyCatalog.DEFAULT_SUBSCRIPTION_HEADER, "k1").build(), "/echo");
+        assertThat(admit(keyed)).isInstanceOfSatisfying(Admission.Admitted.class,
+                a -> assertThat(a.attributes()).containsEntry(ProductSelection.PRODUCT_ATTRIBUTE, "gold"));
+        keyed.abandon("done");
+        assertThat(gateway.config().explain("echo")).contains("gold");
     }
 }

@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.policy.RequestValues;
@@ -81,7 +82,7 @@ public final class ApiChains {
                     return new ProductSelection.Selected(byProduct.get(name), key.get());
                 }
             }
-            return new ProductSelection.Refused(PolicyError.SUBSCRIPTION_KEY_INVALID.reject());
+            return new ProductSelection.Refused(GatewayError.SUBSCRIPTION_KEY_INVALID.reject());
         }
         if (api.products().isEmpty()) {
             return new ProductSelection.Selected(withoutProduct, "");
@@ -91,7 +92,7 @@ public final class ApiChains {
         if (open.size() == 1 && api.products().size() == 1) {
             return new ProductSelection.Selected(byProduct.get(open.get(0)), "");
         }
-        return new ProductSelection.Refused(PolicyError.SUBSCRIPTION_KEY_MISSING.reject());
+        return new ProductSelection.Refused(GatewayError.SUBSCRIPTION_KEY_MISSING.reject());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
@@ -57,7 +58,7 @@ public final class CheckHeader implements HandshakePolicy {
         boolean ok = !all.isEmpty() && (values.isEmpty()
                 || all.stream().anyMatch(v -> values.contains(ignoreCase ? v.trim().toLowerCase(Locale.ROOT) : v.trim())));
         return CompletableFuture.completedFuture(ok ? HandshakeDecision.proceed()
-                : HandshakeDecision.reject(status, PolicyError.HEADER_FORBIDDEN.code(),
+                : HandshakeDecision.reject(status, GatewayError.HEADER_FORBIDDEN.code(),
                 "Header " + header + " is missing or not allowed."));
     }
 

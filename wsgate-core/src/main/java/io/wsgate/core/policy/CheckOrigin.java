@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
@@ -64,7 +65,7 @@ public final class CheckOrigin implements HandshakePolicy {
         }
         if (!ok) {
             LOG.debug("request {}: check-origin refused the origin", context.requestId());
-            return CompletableFuture.completedFuture(PolicyError.ORIGIN_FORBIDDEN.reject());
+            return CompletableFuture.completedFuture(GatewayError.ORIGIN_FORBIDDEN.reject());
         }
         return CompletableFuture.completedFuture(HandshakeDecision.proceed());
     }

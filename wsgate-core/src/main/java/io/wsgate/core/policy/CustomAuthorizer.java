@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
@@ -88,7 +89,7 @@ public final class CustomAuthorizer implements HandshakePolicy {
         } else {
             LOG.warn("request {}: authorizer '{}' failed", context.requestId(), name, cause);
         }
-        return PolicyError.AUTHORIZER_UNAVAILABLE.reject();
+        return GatewayError.AUTHORIZER_UNAVAILABLE.reject();
     }
 
     @Override

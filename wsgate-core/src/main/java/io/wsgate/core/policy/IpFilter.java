@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
@@ -65,7 +66,7 @@ public final class IpFilter implements HandshakePolicy {
 
     private static CompletionStage<HandshakeDecision> refuse(HandshakeContext context, String why) {
         LOG.debug("request {}: ip-filter refused: {}", context.requestId(), why);
-        return CompletableFuture.completedFuture(PolicyError.IP_FORBIDDEN.reject());
+        return CompletableFuture.completedFuture(GatewayError.IP_FORBIDDEN.reject());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.exceptions.JWTDecodeException;
@@ -241,7 +242,7 @@ public final class JwtValidation implements HandshakePolicy {
         if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: {} refused the token: {}", context.requestId(), name, why);
         }
-        return PolicyError.UNAUTHORIZED.reject().withHeader("WWW-Authenticate", CHALLENGE);
+        return GatewayError.UNAUTHORIZED.reject().withHeader("WWW-Authenticate", CHALLENGE);
     }
 
     @Override

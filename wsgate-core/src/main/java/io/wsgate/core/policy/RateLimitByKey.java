@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
@@ -74,7 +75,7 @@ public final class RateLimitByKey implements HandshakePolicy {
         if (retryAfter == 0) {
             return CompletableFuture.completedFuture(HandshakeDecision.proceed());
         }
-        PolicyError error = quota ? PolicyError.QUOTA_EXCEEDED : PolicyError.RATE_LIMITED;
+        GatewayError error = quota ? GatewayError.QUOTA_EXCEEDED : GatewayError.RATE_LIMITED;
         return CompletableFuture.completedFuture(error.reject().withHeader("Retry-After", Long.toString(retryAfter)));
     }
 

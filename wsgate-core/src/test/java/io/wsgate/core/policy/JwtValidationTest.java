@@ -1,5 +1,6 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.core.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -75,7 +76,7 @@ class JwtValidationTest {
         assertThat(r.rejection().code()).isEqualTo("UNAUTHORIZED");
         assertThat(r.rejection().headers().first("WWW-Authenticate")).contains("Bearer error=\"invalid_token\"");
         assertThat(r.rejection().body()).isEmpty();
-        assertThat(r.rejection().message()).isEqualTo(PolicyError.UNAUTHORIZED.message());
+        assertThat(r.rejection().message()).isEqualTo(GatewayError.UNAUTHORIZED.message());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.relay.PairEnd;
+import io.wsgate.core.policy.ProductSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -72,14 +73,15 @@ public final class AccessLog {
         MDC.put(MDC_CONNECTION_ID, pair.id());
         try {
             Object[] fields = {
-                time, pair.requestId(), pair.id(), pair.api().name(), address(pair.request().clientAddress()),
+                time, pair.requestId(), pair.id(), pair.api().name(),
+                pair.attributes().getOrDefault(ProductSelection.PRODUCT_ATTRIBUTE, "-"), address(pair.request().clientAddress()),
                 quote(pair.request().path()), pair.subprotocol().isEmpty() ? "-" : quote(pair.subprotocol()),
                 withoutQuery(pair.backendUri()), handshakeMillis, end.durationMillis(),
                 pair.messages(Direction.CLIENT_TO_BACKEND), pair.bytes(Direction.CLIENT_TO_BACKEND),
                 pair.messages(Direction.BACKEND_TO_CLIENT), pair.bytes(Direction.BACKEND_TO_CLIENT),
                 end.closeCode(), end.closedBy(), end.closeReason().isEmpty() ? "-" : quote(end.closeReason())
             };
-            LOG.info("time={} requestId={} connectionId={} api={} client={} path={} status=101 subprotocol={} backend={} "
+            LOG.info("time={} requestId={} connectionId={} api={} product={} client={} path={} status=101 subprotocol={} backend={} "
                     + "handshakeMs={} durationMs={} messagesIn={} bytesIn={} messagesOut={} bytesOut={} closeCode={} "
                     + "closedBy={} closeReason={}", fields);
         } finally {
