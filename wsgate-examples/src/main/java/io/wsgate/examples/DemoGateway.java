@@ -1,0 +1,146 @@
+package io.wsgate.examples;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.jetty.WsGateHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ...]}.
+ * Without {@code --route} it also starts an embedded echo backend and routes {@code /echo} to it.
+ * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections.
+ */
+public final class DemoGateway implements AutoCloseable {
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final EchoBackend echo;
+    private final WsGateHandler handler;
+
+    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler) {
+        this.server = server;
+        this.connector = connector;
+        this.echo = echo;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts the demo.
+     *
+     * @param options the command line
+     * @return the running demo
+     * @throws Exception when a server cannot start
+     */
+    public static DemoGateway start(DemoOptions options) throws Exception {
+        EchoBackend echo = null;
+        Map<String, URI> routes = options.routes();
+        if (routes.isEmpty()) {
+            echo = EchoBackend.start("127.0.0.1", 0);
+            routes = Map.of("/echo", echo.uri());
+        }
+        GatewayConfig.Builder config = GatewayConfig.builder();
+        for (Map.Entry<String, URI> route : routes.entrySet()) {
+            config.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
+                    .backend(route.getValue()).urlSuffix(route.getKey()).limits(options.limits()).build());
+        }
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        server.addConnector(connector);
+        WsGateHandler handler = WsGateHandler.builder(config.build()).build();
+        server.setHandler(handler);
+        server.setStopAtShutdown(true);
+        try {
+            server.start();
+        } catch (Exception e) {
+            if (echo != null) {
+                echo.close();
+            }
+            throw e;
+        }
+        return new DemoGateway(server, connector, echo, handler);
+    }
+
+    /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
+    static String apiName(String suffix) {
+        String name = suffix.replaceAll("^/+|/+$", "").replaceAll("[^A-Za-z0-9._-]+", ".");
+        return name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0)) ? "root" + name : name;
+    }
+
+    /** @return the gateway's base URI, e.g. {@code ws://127.0.0.1:8080} */
+    public URI uri() {
+        String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+        return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
+    }
+
+    /** @return the gateway handler */
+    public WsGateHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            if (echo != null) {
+                echo.close();
+            }
+        }
+    }
+
+    /**
+     * Runs the demo until the process is stopped.
+     *
+     * @param args the command line; {@code --help} lists it
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * @return the exit status: 0 after --help, 2 for a bad command line, 1 when a server cannot start;
+     *         otherwise the call returns only once the gateway stopped (0)
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (DemoOptions.UsageException e) {
+            err.println("wsgate-demo: " + e.getMessage());
+            return 2;
+        }
+        if (options.help()) {
+            out.print(DemoOptions.USAGE);
+            return 0;
+        }
+        DemoGateway demo;
+        try {
+            demo = start(options);
+        } catch (Exception e) {
+            err.println("wsgate-demo: cannot start: " + e.getMessage());
+            return 1;
+        }
+        URI base = demo.uri();
+        out.println("wsgate listening on " + base);
+        for (var api : demo.handler.gateway().config().apis()) {
+            out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
+        }
+        if (demo.echo != null) {
+            out.println("Try it: open " + base + "/echo with any WebSocket client; every message comes back.");
+        }
+        out.flush();
+        try {
+            demo.server.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,170 @@
+package io.wsgate.examples;
+
+import io.wsgate.api.ApiLimits;
+import io.wsgate.core.Durations;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The demo gateway's command line.
+ *
+ * @param host             the address to listen on
+ * @param port             the port, 0 for any free one
+ * @param routes           URL suffix to backend URL, in order; empty for the embedded echo backend on /echo
+ * @param maxMessageSize   the largest message, bytes
+ * @param handshakeTimeout how long a backend may take to answer the handshake
+ * @param idleTimeout      how long a pair may be idle
+ * @param help             true when --help was asked
+ */
+public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
+                          Duration handshakeTimeout, Duration idleTimeout, boolean help) {
+
+    /** The usage text. */
+    public static final String USAGE = """
+            Usage: java -jar wsgate-demo.jar [options]
+
+            Starts a wsgate gateway. Without --route, also starts an embedded echo backend and routes /echo to it.
+
+            Options:
+              --host HOST                   address to listen on (default 127.0.0.1)
+              --port N                      port to listen on; 0 picks a free port (default 8080)
+              --route SUFFIX=BACKEND_URL    route a URL suffix to a ws:// or wss:// backend; repeatable
+              --max-message-size BYTES      largest message, counted across fragments (default 1048576)
+              --handshake-timeout DURATION  backend handshake timeout, e.g. 10s (default 10s)
+              --idle-timeout DURATION       close a pair idle this long, e.g. 5m (default 5m)
+              --help                        print this text
+            Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
+            """;
+
+    /** Copies the routes. */
+    public DemoOptions {
+        Objects.requireNonNull(host, "host");
+        routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    /** A command line that cannot be understood; its message is one line for the user. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param args the command line
+     * @return the options
+     * @throws UsageException naming the bad option or value
+     */
+    public static DemoOptions parse(String... args) throws UsageException {
+        String host = "127.0.0.1";
+        int port = 8080;
+        Map<String, URI> routes = new LinkedHashMap<>();
+        ApiLimits defaults = ApiLimits.ofDefaults();
+        long maxMessageSize = defaults.maxMessageSize();
+        Duration handshakeTimeout = defaults.handshakeTimeout();
+        Duration idleTimeout = defaults.idleTimeout();
+        boolean help = false;
+        List<String> list = new ArrayList<>(List.of(args));
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> help = true;
+                case "--host" -> host = value != null ? value : next(list, ++i, name);
+                case "--port" -> port = port(value != null ? value : next(list, ++i, name));
+                case "--route" -> {
+                    String route = value != null ? value : next(list, ++i, name);
+                    int at = route.indexOf('=');
+                    if (at < 0) {
+                        throw new UsageException("--route needs SUFFIX=BACKEND_URL, got '" + route + "'");
+                    }
+                    String suffix = route.substring(0, at);
+                    URI backend = backendUrl(route.substring(at + 1));
+                    if (routes.putIfAbsent(suffix, backend) != null) {
+                        throw new UsageException("--route: suffix '" + suffix + "' is given twice");
+                    }
+                }
+                case "--max-message-size" -> maxMessageSize = bytes(value != null ? value : next(list, ++i, name));
+                case "--handshake-timeout" -> handshakeTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                case "--idle-timeout" -> idleTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                default -> throw new UsageException("unknown option '" + arg + "' (see --help)");
+            }
+        }
+        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help);
+    }
+
+    /** @return the API limits these options ask for */
+    public ApiLimits limits() {
+        return ApiLimits.ofDefaults().withMaxMessageSize(maxMessageSize).withHandshakeTimeout(handshakeTimeout)
+                .withIdleTimeout(idleTimeout);
+    }
+
+    private static String next(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int port(String s) throws UsageException {
+        try {
+            int p = Integer.parseInt(s);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--port must be 0 to 65535, got '" + s + "'");
+        }
+    }
+
+    private static long bytes(String s) throws UsageException {
+        try {
+            long n = Long.parseLong(s);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--max-message-size must be a positive number of bytes, got '" + s + "'");
+        }
+    }
+
+    private static Duration duration(String option, String s) throws UsageException {
+        try {
+            Duration d = Durations.parse(s);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " must be a positive duration like 10s or 5m, got '" + s + "'");
+        }
+    }
+
+    private static URI backendUrl(String s) throws UsageException {
+        try {
+            URI uri = new URI(s);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+            if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+                throw new UsageException("--route: backend URL must be ws://HOST:PORT/... or wss://..., got '" + s + "'");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageException("--route: '" + s + "' is not a URL");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.wsgate.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DemoGatewayTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = DemoGateway.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String echo(URI uri, String text) throws Exception {
+        CompletableFuture<String> got = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                got.complete(data.toString());
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        ws.sendText(text, true);
+        String answer = got.get(10, TimeUnit.SECONDS);
+        ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+        return answer;
+    }
+
+    @Test
+    void answersHelpWithTheUsage() {
+        Run r = run("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("Usage: java -jar wsgate-demo.jar").contains("--route SUFFIX=BACKEND_URL");
+    }
+
+    @Test
+    void refusesAnUnknownOrMalformedOptionWithOneLineAndStatus2() {
+        for (String[] args : new String[][] {
+            {"--bogus"}, {"--port", "x"}, {"--port", "70000"}, {"--port"}, {"--route", "/a"},
+            {"--route", "/a=http://x/"}, {"--max-message-size", "0"}, {"--idle-timeout", "soon"},
+            {"--handshake-timeout", "0s"}, {"--route", "/a=ws://h/", "--route", "/a=ws://h/"}}) {
+            Run r = run(args);
+            assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("wsgate-demo: ").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void readsEveryOption() throws Exception {
+        DemoOptions o = DemoOptions.parse("--port=0", "--route", "/a=ws://h:1/x", "--route=/b=wss://h:2/",
+                "--max-message-size", "2048", "--handshake-timeout", "3s", "--idle-timeout", "5m");
+        assertThat(o.port()).isZero();
+        assertThat(o.routes()).containsOnlyKeys("/a", "/b");
+        assertThat(o.limits().maxMessageSize()).isEqualTo(2048);
+        assertThat(o.limits().handshakeTimeout()).hasSeconds(3);
+        assertThat(o.limits().idleTimeout()).hasMinutes(5);
+    }
+
+    @Test
+    void startsAnEchoBackendAndRoutesEchoToIt() throws Exception {
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0"))) {
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "hello")).isEqualTo("hello");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
+        }
+    }
+
+    @Test
+    void routesToTheBackendsGivenWithoutStartingItsOwn() throws Exception {
+        try (EchoBackend backend = EchoBackend.start("127.0.0.1", 0);
+             DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--route", "/chat/v1=" + backend.uri()))) {
+            assertThat(demo.handler().gateway().config().apis()).singleElement()
+                    .satisfies(api -> assertThat(api.name()).isEqualTo("chat.v1"));
+            assertThat(echo(URI.create(demo.uri() + "/chat/v1"), "via route")).isEqualTo("via route");
+        }
+    }
+}
