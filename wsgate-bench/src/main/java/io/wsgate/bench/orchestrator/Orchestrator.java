@@ -468,18 +468,29 @@ public final class Orchestrator {
         }
     }
 
-    private static String jcmd(long pid, String command) {
+    /** False once jcmd failed: attach does not work everywhere (e.g. in a PID namespace); heap is then not reported. */
+    private static volatile boolean jcmdWorks = true;
+
+    private static Optional<String> jcmd(long pid, String command) {
+        if (!jcmdWorks) {
+            return Optional.empty();
+        }
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             Process p = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
+            if (p.waitFor(15, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.contains("Exception")) {
+                return Optional.of(out);
+            }
+            p.destroyForcibly();
+            LOG.warn("jcmd {} {} failed; heap per pair will not be reported: {}", pid, command,
+                    out.lines().filter(l -> l.contains("Exception")).findFirst().orElse(out.trim()));
         } catch (Exception e) {
-            LOG.warn("jcmd {} {} failed: {}", pid, command, e.toString());
-            return "";
+            LOG.warn("jcmd {} {} failed; heap per pair will not be reported: {}", pid, command, e.toString());
         }
+        jcmdWorks = false;
+        return Optional.empty();
     }
 
     private static void gc(long pid) {
@@ -487,8 +498,10 @@ public final class Orchestrator {
     }
 
     private static double heapUsedKiB(long pid) {
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return jcmd(pid, "GC.heap_info").map(out -> {
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(out);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        }).orElse(Double.NaN);
     }
 
     static void progress(String line) {
