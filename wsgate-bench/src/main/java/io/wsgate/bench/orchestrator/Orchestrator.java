@@ -468,7 +468,7 @@ public final class Orchestrator {
         }
     }
 
-    /** False once jcmd failed: attach does not work everywhere (e.g. in a PID namespace); heap is then not reported. */
+    /** False once jcmd failed: the attach mechanism can be unavailable (another user, -XX:+DisableAttachMechanism); heap is then not reported. */
     private static volatile boolean jcmdWorks = true;
 
     private static Optional<String> jcmd(long pid, String command) {
