@@ -58,13 +58,8 @@ public final class ConnectionLimiter {
     public Optional<Permit> tryAcquire(String api, String key) {
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(key, "key");
-        if (perGateway > 0) {
-            if (gateway.incrementAndGet() > perGateway) {
-                gateway.decrementAndGet();
-                return Optional.empty();
-            }
-        } else {
-            gateway.incrementAndGet();
+        if (!incrementGateway()) {
+            return Optional.empty();
         }
         if (!increment(apis, api, perApi)) {
             gateway.decrementAndGet();
@@ -77,6 +72,19 @@ public final class ConnectionLimiter {
             return Optional.empty();
         }
         return Optional.of(new Permit(this, api, keyed ? key : null));
+    }
+
+    /** Never lets the count pass the limit, not even for a moment (a reader could see it). */
+    private boolean incrementGateway() {
+        while (true) {
+            int n = gateway.get();
+            if (perGateway > 0 && n >= perGateway) {
+                return false;
+            }
+            if (gateway.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     private static boolean increment(ConcurrentHashMap<String, Integer> counts, String name, int limit) {

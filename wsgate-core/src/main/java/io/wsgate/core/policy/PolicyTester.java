@@ -4,17 +4,15 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.api.Headers;
+import io.wsgate.core.internal.handshake.ApiCatalog;
+import io.wsgate.core.internal.handshake.BackendRequests;
 import io.wsgate.core.internal.policy.ChainRunner;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,15 +29,11 @@ import java.util.concurrent.TimeoutException;
  * BackendRequest sent = tester.admitted(out).backend();
  * }</pre>
  *
- * <p>The initial backend request is the API's backend URL with the request's path appended (below the API's
- * URL suffix) and its query, the request's end-to-end headers and its offered subprotocols; the gateway's own
- * forwarding headers are not added. Immutable: the {@code with...} methods return a new tester.
+ * <p>The initial backend request is the one the gateway itself would build: the API's backend URL with the
+ * rest of the request's path and its query, the end-to-end headers plus the forwarding headers, and the
+ * offered subprotocols. Immutable: the {@code with...} methods return a new tester.
  */
 public final class PolicyTester {
-
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "upgrade", "keep-alive", "proxy-connection",
-            "te", "trailer", "transfer-encoding", "host", "sec-websocket-key", "sec-websocket-version",
-            "sec-websocket-extensions", "sec-websocket-protocol", "sec-websocket-accept");
 
     /** The API a tester uses unless given one: {@code test}, backend {@code ws://backend.test:8080/}. */
     public static final ApiDefinition TEST_API = ApiDefinition.builder("test").backend("ws://backend.test:8080/").build();
@@ -100,17 +94,10 @@ public final class PolicyTester {
      * @return the backend request the chain starts from
      */
     public BackendRequest initialBackendRequest(HandshakeRequest request) {
-        String base = api.backendUrl().toString();
-        String rest = request.path().startsWith(api.urlSuffix()) ? request.path().substring(api.urlSuffix().length()) : request.path();
-        String path = base.endsWith("/") && rest.startsWith("/") ? base + rest.substring(1) : base + rest;
-        URI uri = URI.create(request.query().isEmpty() ? path : path + "?" + request.query());
-        Headers.Builder headers = Headers.builder();
-        request.headers().forEach((name, value) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                headers.add(name, value);
-            }
-        });
-        return new BackendRequest(uri, headers.build(), request.offeredSubprotocols());
+        String gateway = api.gateways().isEmpty() ? "test" : api.gateways().get(0);
+        String rest = ApiCatalog.of(gateway, List.of(api)).route(request.path())
+                .map(ApiCatalog.Route::restPath).orElse("");
+        return BackendRequests.initial(api, request, rest);
     }
 
     /**
