@@ -33,7 +33,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The validate-jwt policy: the handshake must carry a JSON Web Token signed with one of the configured
- * keys, within its validity (with clock skew), from an accepted issuer and for an accepted audience, with
+ * keys (given inline, or by {@code kid} from an issuer's JWKS URL: {@link JwksKeys}), within its validity (with clock skew), from an accepted issuer and for an accepted audience, with
  * the required claims. Anything else is refused with 401 {@code UNAUTHORIZED} and
  * {@code WWW-Authenticate: Bearer error="invalid_token"}, and no detail: the reason is logged at debug,
  * the token never.
@@ -75,6 +75,7 @@ public final class JwtValidation implements HandshakePolicy {
     private final Clock clock;
     private final List<TokenSource> sources;
     private final String name;
+    private final List<JwksKeys> jwks;
 
     private JwtValidation(Builder b) {
         this.keys = List.copyOf(b.keys);
@@ -88,6 +89,7 @@ public final class JwtValidation implements HandshakePolicy {
         this.clock = b.clock;
         this.sources = List.copyOf(b.sources.isEmpty() ? List.of(TokenSource.authorizationHeader()) : b.sources);
         this.name = b.name;
+        this.jwks = List.copyOf(b.jwks);
     }
 
     /** @return a builder; at least one key is required */
@@ -110,12 +112,17 @@ public final class JwtValidation implements HandshakePolicy {
         return clockSkew;
     }
 
-    @Override
-    public CompletionStage<HandshakeDecision> evaluate(HandshakeContext context) {
-        return CompletableFuture.completedFuture(decide(context));
+    /** @return the key sets read from JWKS URLs, in the order they are asked */
+    public List<JwksKeys> jwks() {
+        return jwks;
     }
 
-    private HandshakeDecision decide(HandshakeContext context) {
+    @Override
+    public CompletionStage<HandshakeDecision> evaluate(HandshakeContext context) {
+        return decide(context);
+    }
+
+    private CompletionStage<HandshakeDecision> decide(HandshakeContext context) {
         TokenSource source = null;
         String token = null;
         for (TokenSource s : sources) {
@@ -127,13 +134,13 @@ public final class JwtValidation implements HandshakePolicy {
             }
         }
         if (token == null) {
-            return refuse(context, "no token");
+            return done(refuse(context, "no token"));
         }
         DecodedJWT decoded;
         try {
             decoded = JWT.decode(token);
         } catch (JWTDecodeException e) {
-            return refuse(context, "malformed token");
+            return done(refuse(context, "malformed token"));
         }
         String alg = decoded.getAlgorithm();
         String kid = decoded.getKeyId();
@@ -143,9 +150,40 @@ public final class JwtValidation implements HandshakePolicy {
                 candidates.add(k);
             }
         }
-        if (candidates.isEmpty()) {
-            return refuse(context, "algorithm '" + alg + "' or key id not accepted");
+        JwtAlgorithm algorithm = algorithm(alg);
+        if (candidates.isEmpty() && !jwks.isEmpty() && kid != null && algorithm != null) {
+            TokenSource from = source;
+            String t = token;
+            return fromJwks(kid, algorithm, 0).thenApply(found -> found.isEmpty()
+                    ? refuse(context, "key id not found in the JWKS, or not for algorithm '" + alg + "'")
+                    : verify(context, decoded, List.of(found.get()), from, t));
         }
+        if (candidates.isEmpty()) {
+            return done(refuse(context, "algorithm '" + alg + "' or key id not accepted"));
+        }
+        return done(verify(context, decoded, candidates, source, token));
+    }
+
+    private CompletionStage<Optional<JwtKey>> fromJwks(String kid, JwtAlgorithm algorithm, int index) {
+        return jwks.get(index).find(kid, algorithm).thenCompose(found -> found.isPresent() || index + 1 == jwks.size()
+                ? CompletableFuture.completedFuture(found) : fromJwks(kid, algorithm, index + 1));
+    }
+
+    private static JwtAlgorithm algorithm(String alg) {
+        for (JwtAlgorithm a : JwtAlgorithm.values()) {
+            if (a.name().equals(alg)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static CompletionStage<HandshakeDecision> done(HandshakeDecision decision) {
+        return CompletableFuture.completedFuture(decision);
+    }
+
+    private HandshakeDecision verify(HandshakeContext context, DecodedJWT decoded, List<JwtKey> candidates,
+                                     TokenSource source, String token) {
         DecodedJWT verified = null;
         String failure = "bad signature";
         for (JwtKey k : candidates) {
@@ -247,7 +285,7 @@ public final class JwtValidation implements HandshakePolicy {
 
     @Override
     public String toString() {
-        return "JwtValidation[keys=" + keys + ", issuers=" + issuers + ", audiences=" + audiences
+        return "JwtValidation[keys=" + keys + ", jwks=" + jwks + ", issuers=" + issuers + ", audiences=" + audiences
                 + ", requiredClaims=" + requiredClaims.keySet() + ", clockSkew=" + clockSkew + ", sources=" + sources + "]";
     }
 
@@ -262,8 +300,21 @@ public final class JwtValidation implements HandshakePolicy {
         private Clock clock = Clock.systemUTC();
         private final List<TokenSource> sources = new ArrayList<>();
         private String name = "validate-jwt";
+        private final List<JwksKeys> jwks = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds key sets read from JWKS URLs: a token whose {@code kid} matches no inline key is verified with the
+         * key of that id from these (fetched off the calling thread, cached). A token without {@code kid} is only
+         * verified with inline keys.
+         */
+        public Builder jwks(JwksKeys... keySets) {
+            for (JwksKeys k : keySets) {
+                this.jwks.add(Objects.requireNonNull(k, "jwks"));
+            }
+            return this;
         }
 
         /** Adds keys a token may be signed with. */
@@ -350,11 +401,12 @@ public final class JwtValidation implements HandshakePolicy {
 
         /**
          * @return the policy
-         * @throws IllegalArgumentException when no key was given
+         * @throws IllegalArgumentException when no key and no key set was given
          */
         public JwtValidation build() {
-            if (keys.isEmpty()) {
-                throw new IllegalArgumentException("validate-jwt needs at least one key: call key(JwtKey.hmac(...)) or key(JwtKey.publicKey(...))");
+            if (keys.isEmpty() && jwks.isEmpty()) {
+                throw new IllegalArgumentException("validate-jwt needs at least one key: call key(JwtKey.hmac(...)),"
+                        + " key(JwtKey.publicKey(...)) or jwks(JwksKeys.builder(url).build())");
             }
             return new JwtValidation(this);
         }
