@@ -56,6 +56,8 @@ final class TestBackend implements AutoCloseable {
     volatile String chooseSubprotocol;
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger gatedWaiting = new AtomicInteger();
+    /** Bytes of {@code send:} messages whose write has completed. */
+    final java.util.concurrent.atomic.AtomicLong sentBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private final boolean tls;
 
@@ -207,7 +209,10 @@ final class TestBackend implements AutoCloseable {
             }
             int n = (int) Math.min(64 * 1024, remaining);
             session.sendFrame(new Frame(OpCode.BINARY, true, ByteBuffer.allocate(n)),
-                    Callback.from(() -> sendBytes(remaining - n), x -> { }), false);
+                    Callback.from(() -> {
+                        sentBytes.addAndGet(n);
+                        sendBytes(remaining - n);
+                    }, x -> { }), false);
         }
 
         @Override

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DefaultPairRelayTest {
 
     /** A transport side that records what the relay did to it and completes writes when told. */
-    static final class FakeSide implements TransportSide {
+    static class FakeSide implements TransportSide {
         final List<Frame> sent = new ArrayList<>();
         final List<Completion> pendingWrites = new ArrayList<>();
         final List<String> closes = new ArrayList<>();
@@ -368,4 +368,27 @@ class DefaultPairRelayTest {
     void refusesToSendAReservedCodeAsTheGateway() {
         assertThatThrownBy(() -> relay.close(1006, "")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTransportThatReportsItsEndFromInsideCloseStillGetsTheRightCodes() {
+        FakeSide reentrantClient = new FakeSide() {
+            @Override
+            public void close(int code, String reason) {
+                super.close(code, reason);
+                relayRef[0].ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, code, reason));
+            }
+        };
+        ApiDefinition api = ApiDefinition.builder("echo").backend("ws://127.0.0.1:1/")
+                .limits(ApiLimits.ofDefaults().withMaxMessageSize(10)).build();
+        PairInfo info = new PairInfo("c2", "r2", api, HandshakeRequest.builder().build(), URI.create("ws://127.0.0.1:1/"),
+                "", Map.of(), Instant.EPOCH, 0, Clock.systemUTC());
+        relayRef[0] = new DefaultPairRelay(info, reentrantClient, backend, (pair, end) -> ends.add(end));
+
+        relayRef[0].forward(Direction.CLIENT_TO_BACKEND, bytes(FrameType.BINARY_MESSAGE, 11, true, true), new Done());
+
+        assertThat(reentrantClient.closes).containsExactly("1009 Message too big");
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+    }
+
+    private final DefaultPairRelay[] relayRef = new DefaultPairRelay[1];
 }

@@ -1,0 +1,116 @@
+package io.wsgate.jetty;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A backend sends 64 MiB to a client that stops reading: the gateway stops reading the backend
+ * (one frame in flight), so the backend stalls with at most the sockets' buffers between them,
+ * not the 64 MiB a buffering proxy would have taken in.
+ */
+class SlowReaderTest extends GatewayTestBase {
+
+    private static final long TOTAL = 64L * 1024 * 1024;
+    /** What two loopback hops of kernel socket buffers can hold, with margin; far below 64 MiB. */
+    private static final long SOCKET_BUFFERS = 24L * 1024 * 1024;
+
+    /** Reads only as many frames as the test allows. */
+    static final class SlowClient implements FrameHandler {
+        final Semaphore permits = new Semaphore(0);
+        final AtomicLong received = new AtomicLong();
+        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        final CompletableFuture<Long> all = new CompletableFuture<>();
+        final AtomicLong maxGap = new AtomicLong();
+        volatile CoreSession session;
+        volatile AtomicLong backendSent;
+        volatile boolean flowing;
+
+        @Override
+        public void onOpen(CoreSession coreSession, Callback callback) {
+            session = coreSession;
+            coreSession.setMaxFrameSize(1024 * 1024);
+            callback.succeeded();
+        }
+
+        @Override
+        public void onFrame(Frame frame, Callback callback) {
+            if (frame.getOpCode() == OpCode.BINARY || frame.getOpCode() == OpCode.CONTINUATION) {
+                long r = received.addAndGet(frame.getPayloadLength());
+                maxGap.accumulateAndGet(backendSent.get() - r, Math::max);
+                if (r >= TOTAL) {
+                    all.complete(r);
+                }
+            }
+            callback.succeeded();
+            if (flowing && !all.isDone()) {
+                session.demand();
+            }
+        }
+
+        void read(int frames) {
+            for (int i = 0; i < frames; i++) {
+                session.demand();
+            }
+        }
+
+        @Override
+        public void onError(Throwable cause, Callback callback) {
+            callback.succeeded();
+        }
+
+        @Override
+        public void onClosed(CloseStatus closeStatus, Callback callback) {
+            closed.complete(closeStatus);
+            callback.succeeded();
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingStallsTheBackendInsteadOfFillingTheGateway() throws Exception {
+        startGateway(api("echo", "/echo", "/backend").build());
+        SlowClient slow = new SlowClient();
+        slow.backendSent = backend.sentBytes;
+        client.connect(CoreClientUpgradeRequest.from(client, URI.create(gw("/echo")), slow)).get(10, TimeUnit.SECONDS);
+        Callback.Completable sent = new Callback.Completable();
+        slow.session.sendFrame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(("send:" + TOTAL).getBytes(StandardCharsets.UTF_8))),
+                sent, false);
+        sent.get(10, TimeUnit.SECONDS);
+
+        // Wait until the backend stalls (its sent count stops moving), without the client reading anything.
+        AtomicLong last = new AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> last.getAndSet(backend.sentBytes.get()) == backend.sentBytes.get());
+        long stalledAt = backend.sentBytes.get();
+        assertThat(stalledAt).as("bytes the backend could push past a client that reads nothing").isLessThan(SOCKET_BUFFERS);
+        assertThat(gateway.gateway().pairs()).singleElement()
+                .satisfies(p -> assertThat(p.bytes(io.wsgate.api.Direction.BACKEND_TO_CLIENT)).isLessThan(SOCKET_BUFFERS));
+
+        // Now read everything: all 64 MiB arrive, the backend never more than the sockets' buffers ahead.
+        slow.flowing = true;
+        slow.read(1);
+        assertThat(slow.all.get(60, TimeUnit.SECONDS)).isEqualTo(TOTAL);
+        assertThat(slow.maxGap.get()).isLessThan(SOCKET_BUFFERS);
+        assertThat(slow.received.get()).isEqualTo(TOTAL);
+        slow.session.close(1000, "", Callback.NOOP);
+        slow.read(1);
+        assertThat(slow.closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(1000);
+    }
+}
