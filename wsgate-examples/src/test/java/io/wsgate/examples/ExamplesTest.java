@@ -62,4 +62,40 @@ class ExamplesTest {
         assertThat(outcome).isInstanceOfSatisfying(ChainOutcome.Rejected.class,
                 r -> assertThat(r.rejection().status()).isEqualTo(403));
     }
+
+    @Test
+    void theEmbeddedExampleAdmitsAValidTokenAndRefusesAMissingOne() throws Exception {
+        String secret = "a-test-secret-of-at-least-32-bytes!!";
+        try (EchoBackend backend = EchoBackend.start("127.0.0.1", 0)) {
+            org.eclipse.jetty.server.Server server = EmbeddedExample.start(0, backend.uri().toString(), secret);
+            try {
+                int port = ((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).getLocalPort();
+                URI chat = URI.create("ws://127.0.0.1:" + port + "/chat/room1");
+                HttpClient http = HttpClient.newHttpClient();
+                var refused = http.newWebSocketBuilder().buildAsync(chat, new WebSocket.Listener() { });
+                Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> refused.get(10, TimeUnit.SECONDS));
+                assertThat(failure).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+                assertThat(((java.net.http.WebSocketHandshakeException) failure.getCause()).getResponse().statusCode())
+                        .isEqualTo(401);
+
+                String token = com.auth0.jwt.JWT.create().withIssuer("https://login.example.com/")
+                        .withExpiresAt(java.time.Instant.now().plusSeconds(300))
+                        .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(secret));
+                CompletableFuture<String> got = new CompletableFuture<>();
+                WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                        .buildAsync(chat, new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                got.complete(data.toString());
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+                socket.sendText("hi", true);
+                assertThat(got.get(10, TimeUnit.SECONDS)).isEqualTo("hi");
+                socket.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+            } finally {
+                server.stop();
+            }
+        }
+    }
 }
