@@ -2,12 +2,14 @@ package io.wsgate.examples;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.jetty.HandshakeDeadline;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -53,6 +55,7 @@ public final class DemoGateway implements AutoCloseable {
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
+        HandshakeDeadline.install(connector, Duration.ofSeconds(10));
         WsGateHandler handler = WsGateHandler.builder(config.build()).build();
         server.setHandler(handler);
         server.setStopAtShutdown(true);

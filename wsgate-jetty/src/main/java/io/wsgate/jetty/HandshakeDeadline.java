@@ -1,0 +1,99 @@
+package io.wsgate.jetty;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractMetaDataConnection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes an HTTP/1 connection whose first request header has not fully arrived within a deadline
+ * of the connection opening — the defence against a handshake trickled byte by byte (a
+ * "slowloris" client), which a connector's idle timeout alone never stops, since every byte resets
+ * it. Connections that completed a request, were upgraded to WebSocket, or closed are left alone;
+ * the timer of each connection is cancelled when it closes.
+ *
+ * <pre>{@code
+ * HandshakeDeadline.install(connector, Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>It watches every HTTP/1 connection of the connector, the application's own included: choose a
+ * deadline no legitimate client needs to send one request header (10 seconds is generous).
+ */
+public final class HandshakeDeadline implements Connection.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadline.class);
+
+    private final Scheduler scheduler;
+    private final long deadlineMillis;
+    private final ConcurrentHashMap<Connection, Scheduler.Task> pending = new ConcurrentHashMap<>();
+
+    private HandshakeDeadline(Scheduler scheduler, Duration deadline) {
+        this.scheduler = scheduler;
+        this.deadlineMillis = deadline.toMillis();
+    }
+
+    /**
+     * Watches the connections a connector opens from now on.
+     *
+     * @param connector the connector (its scheduler runs the timers)
+     * @param deadline  how long a connection may take to deliver its first request header
+     * @return the listener, added to the connector
+     * @throws IllegalArgumentException when the deadline is not positive
+     */
+    public static HandshakeDeadline install(Connector connector, Duration deadline) {
+        Objects.requireNonNull(connector, "connector");
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("handshake deadline must be positive, got " + deadline);
+        }
+        HandshakeDeadline listener = new HandshakeDeadline(connector.getScheduler(), deadline);
+        connector.addEventListener(listener);
+        return listener;
+    }
+
+    /** @return how many connections are being watched now */
+    public int watched() {
+        return pending.size();
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        if (!(connection instanceof AbstractMetaDataConnection) || connection.getMessagesIn() > 0) {
+            return;
+        }
+        Scheduler.Task task = scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS);
+        pending.put(connection, task);
+        if (!connection.getEndPoint().isOpen()) {
+            onClosed(connection);
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        Scheduler.Task task = pending.remove(connection);
+        if (task != null) {
+            task.cancel();
+        }
+    }
+
+    private void expire(Connection connection) {
+        if (pending.remove(connection) == null) {
+            return;
+        }
+        EndPoint endPoint = connection.getEndPoint();
+        if (endPoint.isOpen() && endPoint.getConnection() == connection && connection.getMessagesIn() == 0) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("closing {}: no complete request header within {} ms", endPoint.getRemoteSocketAddress(), deadlineMillis);
+            }
+            endPoint.close();
+        }
+    }
+}
