@@ -1,0 +1,138 @@
+package io.wsgate.core.config;
+
+import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.internal.config.GatewayFileReader;
+import io.wsgate.core.internal.config.PolicyReader;
+import io.wsgate.core.internal.config.Source;
+import io.wsgate.core.internal.config.YamlNode;
+import io.wsgate.core.internal.config.YamlTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Loads gateway files, with the custom policy factories found through {@link ServiceLoader} plus any given
+ * here. Immutable: the {@code with...} methods return a new loader. {@link GatewayFiles#load(Path)} is the
+ * short form with the defaults.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayFiles.loader()
+ *         .withFactory(new TenantPolicyFactory())
+ *         .load(Path.of("gateway.yaml"));
+ * }</pre>
+ */
+public final class GatewayFileLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayFileLoader.class);
+
+    private final List<PolicyFactory> factories;
+    private final ClassLoader classLoader;
+    private final Clock clock;
+
+    private GatewayFileLoader(List<PolicyFactory> factories, ClassLoader classLoader, Clock clock) {
+        this.factories = List.copyOf(factories);
+        this.classLoader = classLoader;
+        this.clock = clock;
+    }
+
+    static GatewayFileLoader create() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return new GatewayFileLoader(List.of(), cl != null ? cl : GatewayFileLoader.class.getClassLoader(), Clock.systemUTC());
+    }
+
+    /** @return this loader, also knowing that factory (it wins over a {@link ServiceLoader} one of its type) */
+    public GatewayFileLoader withFactory(PolicyFactory factory) {
+        List<PolicyFactory> list = new ArrayList<>(factories);
+        list.add(Objects.requireNonNull(factory, "factory"));
+        return new GatewayFileLoader(list, classLoader, clock);
+    }
+
+    /** @return this loader, finding factories through that class loader (default: the thread's context one) */
+    public GatewayFileLoader withClassLoader(ClassLoader classLoader) {
+        return new GatewayFileLoader(factories, Objects.requireNonNull(classLoader, "classLoader"), clock);
+    }
+
+    /** @return this loader, giving the configuration and its time-based policies that clock (tests drive their own) */
+    public GatewayFileLoader withClock(Clock clock) {
+        return new GatewayFileLoader(factories, classLoader, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * @param file a gateway file, UTF-8 YAML
+     * @return the configuration it declares
+     * @throws GatewayFileException   naming the file, line and key of the first mistake
+     * @throws UncheckedIOException   when the file cannot be read
+     * @throws ConfigurationException when two custom factories claim one type, or one claims a built-in's
+     */
+    public GatewayConfig load(Path file) {
+        Objects.requireNonNull(file, "file");
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read gateway file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param yaml   a gateway file's text
+     * @param source what to call it in messages, e.g. its file name
+     * @return the configuration it declares
+     * @throws GatewayFileException naming the source, line and key of the first mistake
+     */
+    public GatewayConfig parse(String yaml, String source) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(source, "source");
+        try {
+            return read(new StringReader(yaml), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private GatewayConfig read(Reader reader, String name) throws IOException {
+        Map<String, PolicyFactory> byType = factories();
+        YamlNode root = YamlTrees.parse(reader, name);
+        return new GatewayFileReader(new Source(name), byType, clock).read(root);
+    }
+
+    private Map<String, PolicyFactory> factories() {
+        Map<String, PolicyFactory> byType = new LinkedHashMap<>();
+        for (PolicyFactory f : ServiceLoader.load(PolicyFactory.class, classLoader)) {
+            add(byType, f, true);
+        }
+        for (PolicyFactory f : factories) {
+            add(byType, f, false);
+        }
+        LOG.debug("custom policy types: {}", byType.keySet());
+        return byType;
+    }
+
+    private static void add(Map<String, PolicyFactory> byType, PolicyFactory f, boolean found) {
+        String type = Objects.requireNonNull(f.type(), () -> f.getClass().getName() + ".type() returned null");
+        if (PolicyReader.BUILT_IN.contains(type) || type.equals("base")) {
+            throw ConfigurationException.of("policy factory " + f.getClass().getName(), "claims the built-in type '" + type + "'",
+                    "give the custom policy a type of its own");
+        }
+        PolicyFactory other = byType.get(type);
+        if (other != null && found && other.getClass() != f.getClass()) {
+            throw ConfigurationException.of("policy factories " + other.getClass().getName() + " and " + f.getClass().getName(),
+                    "both claim type '" + type + "'", "give each custom policy a type of its own");
+        }
+        byType.put(type, f);
+    }
+}

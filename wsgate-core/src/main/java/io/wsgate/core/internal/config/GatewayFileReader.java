@@ -1,0 +1,272 @@
+package io.wsgate.core.internal.config;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.ApiLimits;
+import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.UrlScheme;
+import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.config.PolicyFactory;
+import io.wsgate.core.policy.ClientAddresses;
+import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.PolicyCatalog;
+import io.wsgate.core.policy.PolicyScope;
+import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.RateKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a gateway file's tree into a {@link GatewayConfig} through the same builders code uses, checking on
+ * the way everything the builders would refuse later without a location: names, URLs, products, duplicate
+ * suffixes, base markers, policies placed where they may not stand.
+ */
+public final class GatewayFileReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayFileReader.class);
+
+    private final Source source;
+    private final Map<String, PolicyFactory> factories;
+    private final Clock clock;
+
+    /**
+     * @param source    the file
+     * @param factories custom policy factories by type
+     * @param clock     the clock of the configuration and its time-based policies
+     */
+    public GatewayFileReader(Source source, Map<String, PolicyFactory> factories, Clock clock) {
+        this.source = source;
+        this.factories = Map.copyOf(factories);
+        this.clock = clock;
+    }
+
+    /**
+     * @param rootNode the file's root
+     * @return the configuration
+     * @throws io.wsgate.core.config.GatewayFileException naming the file, line and key of the first mistake
+     */
+    public GatewayConfig read(YamlNode rootNode) {
+        MapReader root = MapReader.of(source, rootNode, "");
+        Optional<MapReader> gateway = root.map("gateway");
+        Optional<YamlNode> productsNode = root.get("products");
+        YamlNode apisNode = root.require("apis");
+        root.finish();
+
+        GatewayConfig.Builder config = GatewayConfig.builder().clock(clock);
+        PolicyCatalog.Builder catalog = PolicyCatalog.builder();
+        String gatewayName = GatewayConfig.DEFAULT_NAME;
+        List<String> proxies = List.of();
+        MapReader g = gateway.orElse(MapReader.of(source, new YamlNode.Mapping(1, 1, Map.of()), "gateway"));
+        Optional<String> name = g.text("name");
+        if (name.isPresent()) {
+            gatewayName = name.get();
+            String n = gatewayName;
+            source.check(g.require("name"), g.path("name"), () -> config.name(n));
+        }
+        catalog.gateway(gatewayName);
+        g.positiveDuration("policyTimeout").ifPresent(config::policyTimeout);
+        g.text("subscriptionHeader").ifPresent(h -> source.check(g.require("subscriptionHeader"), g.path("subscriptionHeader"),
+                () -> catalog.subscriptionHeader(h)));
+        g.text("subscriptionQuery").ifPresent(q -> source.check(g.require("subscriptionQuery"), g.path("subscriptionQuery"),
+                () -> catalog.subscriptionQuery(q)));
+        Optional<YamlNode> proxiesNode = g.get("trustedProxies");
+        if (proxiesNode.isPresent()) {
+            List<YamlNode> items = source.items(proxiesNode.get());
+            List<String> list = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                String p = g.path("trustedProxies") + (proxiesNode.get() instanceof YamlNode.Sequence ? "[" + i + "]" : "");
+                String text = source.text(items.get(i), p);
+                source.check(items.get(i), p, () -> ClientAddresses.trusting(text));
+                list.add(text);
+            }
+            proxies = List.copyOf(list);
+        }
+        PolicyReader policies = new PolicyReader(source, factories, clock, proxies);
+        Optional<MapReader> limits = g.map("connectionLimits");
+        if (limits.isPresent()) {
+            config.connectionLimits(connectionLimits(limits.get(), policies));
+        }
+        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL));
+        g.finish();
+
+        Map<String, ProductDefinition> products = new LinkedHashMap<>();
+        if (productsNode.isPresent()) {
+            Map<String, String> keyOwners = new LinkedHashMap<>();
+            List<YamlNode> items = list(productsNode.get(), "products");
+            for (int i = 0; i < items.size(); i++) {
+                ProductDefinition p = product(MapReader.of(source, items.get(i), "products[" + i + "]"), policies, products, keyOwners);
+                products.put(p.name(), p);
+                catalog.product(p);
+            }
+        }
+        PolicyCatalog builtCatalog = source.check(rootNode, "gateway", catalog::build);
+
+        List<YamlNode> apiItems = list(apisNode, "apis");
+        Map<String, ApiDefinition> byName = new LinkedHashMap<>();
+        Map<String, ApiDefinition> bySuffix = new LinkedHashMap<>();
+        for (int i = 0; i < apiItems.size(); i++) {
+            MapReader a = MapReader.of(source, apiItems.get(i), "apis[" + i + "]");
+            ApiDefinition api = api(a, policies, products);
+            if (byName.putIfAbsent(api.name(), api) != null) {
+                throw source.error(a.require("name"), a.path("name"), "two APIs are named '" + api.name() + "': give every API its own name");
+            }
+            if (api.servedBy(gatewayName)) {
+                ApiDefinition clash = bySuffix.putIfAbsent(api.urlSuffix(), api);
+                if (clash != null) {
+                    YamlNode at = a.get("urlSuffix").orElse(a.node());
+                    throw source.error(at, a.path("urlSuffix"), "APIs '" + clash.name() + "' and '" + api.name()
+                            + "' both use URL suffix '" + api.urlSuffix() + "' on gateway '" + gatewayName
+                            + "': give one of them another suffix, or serve them on different gateways");
+                }
+            }
+        }
+        config.policies(builtCatalog).apis(new ArrayList<>(byName.values()));
+        try {
+            GatewayConfig built = config.build();
+            LOG.info("{}: gateway '{}' with {} API(s) and {} product(s)", source.name(), built.name(), built.apis().size(),
+                    products.size());
+            return built;
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            throw source.error(rootNode, "", e.getMessage());
+        }
+    }
+
+    private List<YamlNode> list(YamlNode node, String path) {
+        if (node instanceof YamlNode.Sequence s) {
+            return s.items();
+        }
+        throw source.error(node, path, "expected a list, got " + node.describe());
+    }
+
+    private ConnectionLimiter connectionLimits(MapReader m, PolicyReader policies) {
+        ConnectionLimiter.Builder b = ConnectionLimiter.builder();
+        m.integer("perGateway", 0, Integer.MAX_VALUE).ifPresent(n -> b.perGateway(n.intValue()));
+        m.integer("perApi", 0, Integer.MAX_VALUE).ifPresent(n -> b.perApi(n.intValue()));
+        RateKey key = m.get("key").map(n -> policies.rateKey(n, m.path("key"))).orElse(policies.rateKey(
+                new YamlNode.Scalar(m.node().line(), m.node().column(), "client-ip", YamlNode.Kind.STRING), m.path("key")));
+        m.integer("perKey", 0, Integer.MAX_VALUE).ifPresent(n -> b.perKey(n.intValue(), key));
+        m.finish();
+        return b.build();
+    }
+
+    private ProductDefinition product(MapReader p, PolicyReader policies, Map<String, ProductDefinition> known,
+                                      Map<String, String> keyOwners) {
+        String name = p.requireText("name");
+        ProductDefinition.Builder b = ProductDefinition.builder(name);
+        source.check(p.require("name"), p.path("name"), () -> b.build());
+        if (known.containsKey(name)) {
+            throw source.error(p.require("name"), p.path("name"), "product '" + name + "' is declared twice: give every product its own name");
+        }
+        p.bool("subscriptionRequired").ifPresent(b::subscriptionRequired);
+        p.get("subscriptionKeys").ifPresent(n -> {
+            List<YamlNode> items = source.items(n);
+            for (int i = 0; i < items.size(); i++) {
+                String path = p.path("subscriptionKeys") + (n instanceof YamlNode.Sequence ? "[" + i + "]" : "");
+                String key = source.text(items.get(i), path);
+                if (key.isBlank()) {
+                    throw source.error(items.get(i), path, "a subscription key is blank");
+                }
+                String other = keyOwners.putIfAbsent(key, name);
+                if (other != null) {
+                    throw source.error(items.get(i), path, "this key already belongs to product '" + other
+                            + "': a key selects one product, give each product its own keys");
+                }
+                b.subscriptionKeys(key);
+            }
+        });
+        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT));
+        p.finish();
+        return source.check(p.node(), p.path(), b::build);
+    }
+
+    private ApiDefinition api(MapReader a, PolicyReader policies, Map<String, ProductDefinition> products) {
+        String name = a.requireText("name");
+        source.check(a.require("name"), a.path("name"), () -> ApiDefinition.builder(name).backend("ws://name.check/").build());
+        ApiDefinition.Builder b = ApiDefinition.builder(name);
+        a.text("displayName").ifPresent(b::displayName);
+        String url = a.requireText("backendUrl");
+        source.check(a.require("backendUrl"), a.path("backendUrl"), () -> ApiDefinition.builder(name).backend(url).build());
+        b.backend(url);
+        a.get("schemes").ifPresent(n -> {
+            List<UrlScheme> schemes = new ArrayList<>();
+            List<YamlNode> items = source.items(n);
+            for (int i = 0; i < items.size(); i++) {
+                String path = a.path("schemes") + (n instanceof YamlNode.Sequence ? "[" + i + "]" : "");
+                String s = source.text(items.get(i), path);
+                schemes.add(source.check(items.get(i), path, () -> {
+                    try {
+                        return UrlScheme.valueOf(s.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("'" + s + "' is not a URL scheme: use ws or wss");
+                    }
+                }));
+            }
+            if (schemes.isEmpty()) {
+                throw source.error(n, a.path("schemes"), "give ws, wss or both");
+            }
+            b.schemes(schemes.get(0), schemes.subList(1, schemes.size()).toArray(UrlScheme[]::new));
+        });
+        a.text("urlSuffix").ifPresent(s -> {
+            source.check(a.require("urlSuffix"), a.path("urlSuffix"), () -> ApiDefinition.builder(name).backend(url).urlSuffix(s).build());
+            b.urlSuffix(s);
+        });
+        a.get("products").ifPresent(n -> {
+            List<YamlNode> items = source.items(n);
+            for (int i = 0; i < items.size(); i++) {
+                String path = a.path("products") + (n instanceof YamlNode.Sequence ? "[" + i + "]" : "");
+                String product = source.text(items.get(i), path);
+                if (!products.containsKey(product)) {
+                    throw source.error(items.get(i), path, "product '" + product + "' is not declared; declared products: "
+                            + products.keySet());
+                }
+                b.products(product);
+            }
+        });
+        b.gateways(a.texts("gateways").toArray(String[]::new));
+        a.map("limits").ifPresent(l -> b.limits(limits(l)));
+        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API);
+        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE);
+        b.policies(apiPolicies).onHandshake(onHandshake);
+        a.finish();
+        return source.check(a.node(), a.path(), b::build);
+    }
+
+    private ApiLimits limits(MapReader l) {
+        ApiLimits limits = ApiLimits.ofDefaults();
+        Optional<YamlNode> message = l.get("maxMessageSize");
+        if (message.isPresent()) {
+            long n = source.size(message.get(), l.path("maxMessageSize"));
+            limits = limits.withMaxMessageSize(n);
+        }
+        Optional<YamlNode> frame = l.get("maxFrameSize");
+        if (frame.isPresent()) {
+            long n = source.size(frame.get(), l.path("maxFrameSize"));
+            ApiLimits current = limits;
+            limits = source.check(frame.get(), l.path("maxFrameSize"), () -> current.withMaxFrameSize(n));
+        }
+        Optional<java.time.Duration> idle = l.positiveDuration("idleTimeout");
+        if (idle.isPresent()) {
+            limits = limits.withIdleTimeout(idle.get());
+        }
+        Optional<java.time.Duration> handshake = l.positiveDuration("handshakeTimeout");
+        if (handshake.isPresent()) {
+            limits = limits.withHandshakeTimeout(handshake.get());
+        }
+        Optional<YamlNode> keepAlive = l.get("keepAlive");
+        if (keepAlive.isPresent()) {
+            var d = source.duration(keepAlive.get(), l.path("keepAlive"));
+            ApiLimits current = limits;
+            limits = source.check(keepAlive.get(), l.path("keepAlive"), () -> current.withKeepAliveInterval(d));
+        }
+        l.finish();
+        return limits;
+    }
+}

@@ -1,0 +1,2 @@
+/** Reads a gateway file: a YAML tree that keeps every node's line, and the readers that turn it into builders. */
+package io.wsgate.core.internal.config;
