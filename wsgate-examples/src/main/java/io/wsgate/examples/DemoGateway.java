@@ -2,19 +2,23 @@ package io.wsgate.examples;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.GatewayFiles;
 import io.wsgate.jetty.HandshakeDeadline;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ...]}.
- * Without {@code --route} it also starts an embedded echo backend and routes {@code /echo} to it.
+ * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ... | --config FILE]}.
+ * With {@code --config} it serves the gateway a YAML file declares; without it or {@code --route} it also
+ * starts an embedded echo backend and routes {@code /echo} to it.
  * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections.
  */
 public final class DemoGateway implements AutoCloseable {
@@ -36,19 +40,27 @@ public final class DemoGateway implements AutoCloseable {
      *
      * @param options the command line
      * @return the running demo
-     * @throws Exception when a server cannot start
+     * @throws GatewayFileException when the --config file declares no valid gateway
+     * @throws UncheckedIOException when the --config file cannot be read
+     * @throws Exception            when a server cannot start
      */
     public static DemoGateway start(DemoOptions options) throws Exception {
         EchoBackend echo = null;
-        Map<String, URI> routes = options.routes();
-        if (routes.isEmpty()) {
-            echo = EchoBackend.start("127.0.0.1", 0);
-            routes = Map.of("/echo", echo.uri());
-        }
-        GatewayConfig.Builder config = GatewayConfig.builder();
-        for (Map.Entry<String, URI> route : routes.entrySet()) {
-            config.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
-                    .backend(route.getValue()).urlSuffix(route.getKey()).limits(options.limits()).build());
+        GatewayConfig config;
+        if (options.configFile().isPresent()) {
+            config = GatewayFiles.load(options.configFile().get());
+        } else {
+            Map<String, URI> routes = options.routes();
+            if (routes.isEmpty()) {
+                echo = EchoBackend.start("127.0.0.1", 0);
+                routes = Map.of("/echo", echo.uri());
+            }
+            GatewayConfig.Builder builder = GatewayConfig.builder();
+            for (Map.Entry<String, URI> route : routes.entrySet()) {
+                builder.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
+                        .backend(route.getValue()).urlSuffix(route.getKey()).limits(options.limits()).build());
+            }
+            config = builder.build();
         }
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -56,7 +68,7 @@ public final class DemoGateway implements AutoCloseable {
         connector.setPort(options.port());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
-        WsGateHandler handler = WsGateHandler.builder(config.build()).build();
+        WsGateHandler handler = WsGateHandler.builder(config).build();
         server.setHandler(handler);
         server.setStopAtShutdown(true);
         try {
@@ -108,7 +120,7 @@ public final class DemoGateway implements AutoCloseable {
     }
 
     /**
-     * @return the exit status: 0 after --help, 2 for a bad command line, 1 when a server cannot start;
+     * @return the exit status: 0 after --help, 2 for a bad command line or --config file, 1 when a server cannot start;
      *         otherwise the call returns only once the gateway stopped (0)
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -126,14 +138,20 @@ public final class DemoGateway implements AutoCloseable {
         DemoGateway demo;
         try {
             demo = start(options);
+        } catch (GatewayFileException | UncheckedIOException e) {
+            err.println("wsgate-demo: " + e.getMessage().lines().findFirst().orElse("bad --config file"));
+            return 2;
         } catch (Exception e) {
             err.println("wsgate-demo: cannot start: " + e.getMessage());
             return 1;
         }
         URI base = demo.uri();
         out.println("wsgate listening on " + base);
-        for (var api : demo.handler.gateway().config().apis()) {
-            out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
+        var served = demo.handler.gateway().config();
+        for (var api : served.apis()) {
+            if (api.servedBy(served.name())) {
+                out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
+            }
         }
         if (demo.echo != null) {
             out.println("Try it: open " + base + "/echo with any WebSocket client; every message comes back.");

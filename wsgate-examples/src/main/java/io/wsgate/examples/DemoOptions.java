@@ -4,12 +4,14 @@ import io.wsgate.api.ApiLimits;
 import io.wsgate.core.Durations;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The demo gateway's command line.
@@ -21,20 +23,25 @@ import java.util.Objects;
  * @param handshakeTimeout how long a backend may take to answer the handshake
  * @param idleTimeout      how long a pair may be idle
  * @param help             true when --help was asked
+ * @param config           the gateway file whose APIs the gateway serves; "" for none (then routes or the echo backend)
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
-                          Duration handshakeTimeout, Duration idleTimeout, boolean help) {
+                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config) {
 
     /** The usage text. */
     public static final String USAGE = """
             Usage: java -jar wsgate-demo.jar [options]
 
-            Starts a wsgate gateway. Without --route, also starts an embedded echo backend and routes /echo to it.
+            Starts a wsgate gateway. Without --route or --config, also starts an embedded echo backend and routes
+            /echo to it.
 
             Options:
               --host HOST                   address to listen on (default 127.0.0.1)
               --port N                      port to listen on; 0 picks a free port (default 8080)
               --route SUFFIX=BACKEND_URL    route a URL suffix to a ws:// or wss:// backend; repeatable
+              --config FILE                 serve the gateway declared in a YAML file (docs/configuration.md):
+                                            its APIs, products, policies and limits; excludes --route and the
+                                            limit options below
               --max-message-size BYTES      largest message, counted across fragments (default 1048576)
               --handshake-timeout DURATION  backend handshake timeout, e.g. 10s (default 10s)
               --idle-timeout DURATION       close a pair idle this long, e.g. 5m (default 5m)
@@ -46,6 +53,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
     public DemoOptions {
         Objects.requireNonNull(host, "host");
         routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        Objects.requireNonNull(config, "config");
+    }
+
+    /** @return the gateway file, when --config was given */
+    public Optional<Path> configFile() {
+        return config.isEmpty() ? Optional.empty() : Optional.of(Path.of(config));
     }
 
     /** A command line that cannot be understood; its message is one line for the user. */
@@ -71,6 +84,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Duration handshakeTimeout = defaults.handshakeTimeout();
         Duration idleTimeout = defaults.idleTimeout();
         boolean help = false;
+        String config = "";
+        String limitOption = "";
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -97,13 +112,34 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                         throw new UsageException("--route: suffix '" + suffix + "' is given twice");
                     }
                 }
-                case "--max-message-size" -> maxMessageSize = bytes(value != null ? value : next(list, ++i, name));
-                case "--handshake-timeout" -> handshakeTimeout = duration(name, value != null ? value : next(list, ++i, name));
-                case "--idle-timeout" -> idleTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                case "--config" -> {
+                    config = value != null ? value : next(list, ++i, name);
+                    if (config.isBlank()) {
+                        throw new UsageException("--config needs a file");
+                    }
+                }
+                case "--max-message-size" -> {
+                    maxMessageSize = bytes(value != null ? value : next(list, ++i, name));
+                    limitOption = name;
+                }
+                case "--handshake-timeout" -> {
+                    handshakeTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                    limitOption = name;
+                }
+                case "--idle-timeout" -> {
+                    idleTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                    limitOption = name;
+                }
                 default -> throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
         }
-        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help);
+        if (!config.isEmpty() && !routes.isEmpty()) {
+            throw new UsageException("--config and --route exclude each other: declare the APIs in the file");
+        }
+        if (!config.isEmpty() && !limitOption.isEmpty()) {
+            throw new UsageException("--config and " + limitOption + " exclude each other: set limits in the file");
+        }
+        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config);
     }
 
     /** @return the API limits these options ask for */

@@ -84,7 +84,8 @@ public final class GatewayFileLoader {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(reader, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read gateway file " + file + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+            throw new UncheckedIOException("cannot read gateway file " + file + ": " + why, e);
         }
     }
 
