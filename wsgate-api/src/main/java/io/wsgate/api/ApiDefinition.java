@@ -33,10 +33,13 @@ import java.util.regex.Pattern;
  * @param onHandshake the policies of the API's onHandshake operation, in order
  * @param policies    the policies of the API scope, in order: they run around the onHandshake operation's
  *                    (which places them with its {@code base} marker, or after them when it has none)
+ * @param enforceTokenExpiry whether a pair admitted on a token with an expiry is closed (1008, {@code token expired})
+ *                    once that expiry plus the validation's clock skew has passed (live-token enforcement)
  */
 public record ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
                             String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
-                            List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies) {
+                            List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies,
+                            boolean enforceTokenExpiry) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
@@ -63,6 +66,17 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
     }
 
     /**
+     * A definition that enforces token expiry.
+     *
+     * @see #ApiDefinition(String, String, URI, Set, String, List, List, ApiLimits, List, List, boolean)
+     */
+    public ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
+                         String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
+                         List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies) {
+        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, policies, true);
+    }
+
+    /**
      * A definition with no API-scope policy (only onHandshake ones).
      *
      * @see #ApiDefinition(String, String, URI, Set, String, List, List, ApiLimits, List, List)
@@ -70,7 +84,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
     public ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
                          String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
                          List<HandshakePolicy> onHandshake) {
-        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, List.of());
+        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, List.of(), true);
     }
 
     private static URI checkBackendUrl(String api, URI url) {
@@ -126,6 +140,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         b.limits = limits;
         b.onHandshake = new ArrayList<>(onHandshake);
         b.policies = new ArrayList<>(policies);
+        b.enforceTokenExpiry = enforceTokenExpiry;
         return b;
     }
 
@@ -149,6 +164,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         private ApiLimits limits = ApiLimits.ofDefaults();
         private List<HandshakePolicy> onHandshake = new ArrayList<>();
         private List<HandshakePolicy> policies = new ArrayList<>();
+        private boolean enforceTokenExpiry = true;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -238,6 +254,16 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         }
 
         /**
+         * Sets whether a pair admitted on a token with an expiry ({@code exp}) is closed with 1008
+         * {@code token expired} once that expiry plus the validation's clock skew has passed (default true).
+         * Turn it off for an API whose backend checks tokens itself or whose clients refresh them in-band.
+         */
+        public Builder enforceTokenExpiry(boolean enforce) {
+            this.enforceTokenExpiry = enforce;
+            return this;
+        }
+
+        /**
          * @return the definition
          * @throws IllegalArgumentException naming the bad value when one is
          * @throws NullPointerException when no backend URL was given
@@ -247,7 +273,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
                 throw new IllegalArgumentException("API '" + name + "' has no backend URL: call backend(\"ws://host:port/path\")");
             }
             return new ApiDefinition(name, displayName == null ? name : displayName, backendUrl, schemes, urlSuffix,
-                    products, gateways, limits, onHandshake, policies);
+                    products, gateways, limits, onHandshake, policies, enforceTokenExpiry);
         }
     }
 }

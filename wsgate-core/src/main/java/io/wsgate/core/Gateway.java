@@ -7,9 +7,12 @@ import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.PairEnd;
 import io.wsgate.core.policy.ApiChains;
+import io.wsgate.core.policy.JwtValidation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -44,6 +47,8 @@ public final class Gateway {
     private volatile boolean shuttingDown;
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentHashMap<String, PairRelay> pairs = new ConcurrentHashMap<>();
+    /** The live-token timer of each pair that has one, by pair id; a pair's entry leaves with the pair. */
+    private final ConcurrentHashMap<String, Scheduler.Task> expiryTimers = new ConcurrentHashMap<>();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
 
@@ -115,6 +120,11 @@ public final class Gateway {
         return pending.get();
     }
 
+    /** @return how many pairs have a live-token timer pending (each is cancelled when its pair ends) */
+    public int tokenExpiryTimers() {
+        return expiryTimers.size();
+    }
+
     /** @return true once {@link #shutdown()} was called */
     public boolean isShuttingDown() {
         return shuttingDown;
@@ -143,11 +153,51 @@ public final class Gateway {
         pairs.put(pair.id(), pair);
         if (shuttingDown) {
             pair.close(1001, "gateway shutting down");
+            return;
+        }
+        scheduleTokenExpiry(pair);
+    }
+
+    /**
+     * Live-token enforcement: a pair admitted on a token with an expiry is closed with 1008 once the expiry
+     * plus the validation's clock skew has passed, unless its API opted out. The timer leaves with the pair.
+     */
+    private void scheduleTokenExpiry(PairRelay pair) {
+        if (!pair.api().enforceTokenExpiry()
+                || !(pair.attributes().get(JwtValidation.EXPIRES_AT_ATTRIBUTE) instanceof Instant expiresAt)) {
+            return;
+        }
+        Duration skew = pair.attributes().get(JwtValidation.CLOCK_SKEW_ATTRIBUTE) instanceof Duration d ? d : Duration.ZERO;
+        GatewayConfig config = state.config();
+        Instant deadline = expiresAt.plus(skew);
+        Scheduler.Task timer = config.scheduler().schedule(Duration.between(config.clock().instant(), deadline),
+                () -> tokenExpired(pair, deadline));
+        expiryTimers.put(pair.id(), timer);
+        if (!pairs.containsKey(pair.id())) {
+            // the pair ended while the timer was being set: pairEnded may have missed it
+            cancelTokenExpiry(pair);
+        }
+    }
+
+    private void tokenExpired(PairRelay pair, Instant deadline) {
+        expiryTimers.remove(pair.id());
+        if (!pair.isClosed()) {
+            LOG.info("pair {} of API '{}': its token expired at {}; closing both sides with 1008", pair.id(),
+                    pair.api().name(), deadline);
+            pair.close(1008, "token expired");
+        }
+    }
+
+    private void cancelTokenExpiry(PairRelay pair) {
+        Scheduler.Task timer = expiryTimers.remove(pair.id());
+        if (timer != null) {
+            timer.cancel();
         }
     }
 
     void pairEnded(PairRelay pair, long handshakeMillis, PairEnd end) {
         pairs.remove(pair.id());
+        cancelTokenExpiry(pair);
         AccessLog.pair(state.config().clock().instant(), pair, handshakeMillis, end);
     }
 }

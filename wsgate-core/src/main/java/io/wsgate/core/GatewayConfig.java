@@ -40,6 +40,7 @@ public final class GatewayConfig {
     private final List<ApiDefinition> apis;
     private final Duration policyTimeout;
     private final Clock clock;
+    private final Scheduler scheduler;
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
     private final Map<String, ApiChains> chains;
@@ -49,6 +50,7 @@ public final class GatewayConfig {
         this.apis = List.copyOf(b.apis);
         this.policyTimeout = b.policyTimeout;
         this.clock = b.clock;
+        this.scheduler = b.scheduler;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
         check();
@@ -94,6 +96,7 @@ public final class GatewayConfig {
         b.apis.addAll(apis);
         b.policyTimeout = policyTimeout;
         b.clock = clock;
+        b.scheduler = scheduler;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
         return b;
@@ -125,6 +128,11 @@ public final class GatewayConfig {
     /** @return the clock for timestamps and durations */
     public Clock clock() {
         return clock;
+    }
+
+    /** @return the scheduler of the gateway's timed work (live-token enforcement) */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     /** @return the global policies, the products and the subscription-key names */
@@ -166,6 +174,7 @@ public final class GatewayConfig {
         private final List<ApiDefinition> apis = new ArrayList<>();
         private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Scheduler.jdk();
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
 
@@ -227,6 +236,16 @@ public final class GatewayConfig {
         /** Sets the clock (default: the system's, UTC); tests drive their own. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler of the gateway's timed work, such as closing a pair when its token expires
+         * (default: {@link Scheduler#jdk()}, one shared daemon thread); tests give a {@link ManualScheduler}
+         * and its clock.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

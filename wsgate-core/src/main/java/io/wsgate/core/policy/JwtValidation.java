@@ -50,7 +50,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>On success the verified claims are left for later policies in {@link #CLAIMS_ATTRIBUTE} (a
  * {@code Map<String, Object>}), the subject in {@link #SUBJECT_ATTRIBUTE} and the expiry in
- * {@link #EXPIRES_AT_ATTRIBUTE} (an {@link Instant}, for live-token enforcement). A token found in the query
+ * {@link #EXPIRES_AT_ATTRIBUTE} (an {@link Instant}, with the clock skew in {@link #CLOCK_SKEW_ATTRIBUTE}, for
+ * live-token enforcement: the gateway closes the pair with 1008 {@code token expired} once {@code exp} plus the skew
+ * has passed, unless the API opts out with {@code ApiDefinition.Builder.enforceTokenExpiry(false)}). A token found in the query
  * or a subprotocol is removed from the backend handshake.
  */
 public final class JwtValidation implements HandshakePolicy {
@@ -63,6 +65,11 @@ public final class JwtValidation implements HandshakePolicy {
     public static final String SUBJECT_ATTRIBUTE = "wsgate.jwt.subject";
     /** The attribute holding the verified token's expiry ({@code exp}) as an {@link Instant}, when it has one. */
     public static final String EXPIRES_AT_ATTRIBUTE = "wsgate.jwt.expiresAt";
+    /**
+     * The attribute holding this policy's clock skew as a {@link Duration}, set with {@link #EXPIRES_AT_ATTRIBUTE}:
+     * live-token enforcement closes the pair once {@code exp} plus this skew has passed.
+     */
+    public static final String CLOCK_SKEW_ATTRIBUTE = "wsgate.jwt.clockSkew";
     /** The {@code WWW-Authenticate} value of every refusal. */
     public static final String CHALLENGE = "Bearer error=\"invalid_token\"";
 
@@ -217,7 +224,8 @@ public final class JwtValidation implements HandshakePolicy {
             proceed = proceed.withAttribute(SUBJECT_ATTRIBUTE, verified.getSubject());
         }
         if (verified.getExpiresAtAsInstant() != null) {
-            proceed = proceed.withAttribute(EXPIRES_AT_ATTRIBUTE, verified.getExpiresAtAsInstant());
+            proceed = proceed.withAttribute(EXPIRES_AT_ATTRIBUTE, verified.getExpiresAtAsInstant())
+                    .withAttribute(CLOCK_SKEW_ATTRIBUTE, Duration.ofSeconds(clockSkew.toSeconds()));
         }
         for (BackendChange change : source.removal(context.backend(), token)) {
             proceed = proceed.with(change);

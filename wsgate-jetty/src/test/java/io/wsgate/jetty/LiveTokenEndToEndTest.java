@@ -1,0 +1,99 @@
+package io.wsgate.jetty;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.ManualScheduler;
+import io.wsgate.core.policy.JwtAlgorithm;
+import io.wsgate.core.policy.JwtKey;
+import io.wsgate.core.policy.JwtValidation;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Live-token enforcement through the real gateway, with the gateway's clock and scheduler driven by the test. */
+class LiveTokenEndToEndTest extends PolicyTestBase {
+
+    private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
+
+    @AfterEach
+    void noTimerOutlivesItsPair() {
+        if (gateway != null) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(gateway.gateway().openPairs()).isZero();
+                assertThat(gateway.gateway().tokenExpiryTimers()).isZero();
+                assertThat(time.pending()).isZero();
+            });
+        }
+    }
+
+    private void start(ApiDefinition.Builder... apis) throws Exception {
+        GatewayConfig.Builder config = GatewayConfig.builder().clock(time.clock()).scheduler(time);
+        for (ApiDefinition.Builder api : apis) {
+            config.api(api.onHandshake(JwtValidation.builder().key(JwtKey.hmac(JwtAlgorithm.HS256, SECRET))
+                    .clockSkew(Duration.ofSeconds(30)).build()).build());
+        }
+        startGateway(config.build());
+    }
+
+    private Map<String, String> tokenExpiringIn(Duration d) {
+        return Map.of("Authorization", "Bearer " + token(b -> b.withExpiresAt(time.now().plus(d))));
+    }
+
+    @Test
+    void thePairIsClosedWith1008OnBothSidesOnceTheTokenExpiresPlusSkew() throws Exception {
+        start(api("chat", "/chat", "/backend"));
+        RecordingClient c = connect("/chat", tokenExpiringIn(Duration.ofSeconds(60)));
+        seen();
+        c.sendText("before expiry");
+        assertThat(TestBackend.text(c.nextData())).isEqualTo("before expiry");
+        assertThat(time.pending()).isEqualTo(1);
+
+        time.advance(Duration.ofSeconds(59));
+        assertThat(c.closed).isNotDone();
+        time.advance(Duration.ofSeconds(32)); // exp + 30 s of skew is behind us
+
+        CloseStatus atClient = c.awaitClosed();
+        assertThat(atClient.getCode()).isEqualTo(1008);
+        assertThat(atClient.getReason()).isEqualTo("token expired");
+        CloseStatus atBackend = backend.closes.poll(10, TimeUnit.SECONDS);
+        assertThat(atBackend.getCode()).isEqualTo(1008);
+        assertThat(atBackend.getReason()).isEqualTo("token expired");
+    }
+
+    @Test
+    void aPairClosedBeforeExpiryCancelsItsTimer() throws Exception {
+        start(api("chat", "/chat", "/backend"));
+        RecordingClient c = connect("/chat", tokenExpiringIn(Duration.ofMinutes(5)));
+        seen();
+        assertThat(gateway.gateway().tokenExpiryTimers()).isEqualTo(1);
+
+        echoAndClose(c);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> time.pending() == 0);
+        assertThat(time.advance(Duration.ofHours(1))).isZero();
+    }
+
+    @Test
+    void anApiThatOptsOutKeepsItsPairsPastExpiryWhileOthersAreClosed() throws Exception {
+        start(api("chat", "/chat", "/backend"), api("legacy", "/legacy", "/backend").enforceTokenExpiry(false));
+        RecordingClient enforced = connect("/chat", tokenExpiringIn(Duration.ofSeconds(60)));
+        RecordingClient legacy = connect("/legacy", tokenExpiringIn(Duration.ofSeconds(60)));
+        seen();
+        seen();
+
+        time.advance(Duration.ofMinutes(10));
+
+        assertThat(enforced.awaitClosed().getCode()).isEqualTo(1008);
+        legacy.sendText("still here");
+        assertThat(TestBackend.text(legacy.nextData())).isEqualTo("still here");
+        echoAndClose(legacy);
+    }
+}
