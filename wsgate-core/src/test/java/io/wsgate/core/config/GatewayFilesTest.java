@@ -513,6 +513,64 @@ class GatewayFilesTest {
     }
 
     @Test
+    void readsReturnResponseAndSetBackendThatDecideAsDeclared() {
+        GatewayConfig config = parse("""
+                apis:
+                  - name: old
+                    backendUrl: ws://old:80/
+                    urlSuffix: /old
+                    onHandshake:
+                      - return-response: { status: 503, code: MAINTENANCE, message: Later., headers: { Retry-After: "60" } }
+                  - name: geo
+                    backendUrl: ws://geo:80/
+                    urlSuffix: /geo
+                    onHandshake:
+                      - set-backend: { choose: "${header.X-Region}", backends: { eu: "ws://eu.geo:80" } }
+                """);
+        PolicyTester old = PolicyTester.forApi(config.apis().get(0));
+        PolicyTester geo = PolicyTester.forApi(config.apis().get(1));
+
+        var refused = old.rejected(old.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().path("/old").build()));
+        var moved = geo.admitted(geo.run(config.apis().get(1).onHandshake(),
+                HandshakeRequest.builder().path("/geo").header("X-Region", "eu").build()));
+
+        assertThat(refused.rejection().status()).isEqualTo(503);
+        assertThat(refused.rejection().code()).isEqualTo("MAINTENANCE");
+        assertThat(refused.rejection().headers().first("Retry-After")).contains("60");
+        assertThat(moved.backend().uri().getHost()).isEqualTo("eu.geo");
+    }
+
+    @Test
+    void refusesABadOriginABadRateKeyAndAnUnsetSecretVariable() {
+        GatewayFileException origin = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    onHandshake:
+                      - check-origin: { allow: ["app.example.com"] }
+                """);
+        GatewayFileException key = failure("""
+                gateway:
+                  connectionLimits: { perKey: 3, key: { cookie: sid } }
+                apis: []
+                """);
+        GatewayFileException env = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    onHandshake:
+                      - validate-jwt: { keys: [{ algorithm: HS256, secretEnv: WSGATE_TEST_SURELY_UNSET_VARIABLE }] }
+                """);
+
+        assertThat(origin.key()).isEqualTo("apis[0].onHandshake[0].check-origin.allow[0]");
+        assertThat(origin.problem()).contains("app.example.com");
+        assertThat(key.line()).isEqualTo(2);
+        assertThat(key.key()).isEqualTo("gateway.connectionLimits.key.cookie");
+        assertThat(env.key()).isEqualTo("apis[0].onHandshake[0].validate-jwt.keys[0].secretEnv");
+        assertThat(env.problem()).contains("WSGATE_TEST_SURELY_UNSET_VARIABLE");
+    }
+
+    @Test
     void refusesAFactoryThatClaimsABuiltInType() {
         PolicyFactory impostor = new PolicyFactory() {
             @Override
