@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
  * An incremental UTF-8 validator (Björn Höhrmann's DFA): fed the payload of every frame of a
  * text message in turn, it says whether the bytes so far can still be valid UTF-8 and, at the
  * end of the message, whether they were. Reads the buffer without moving its position; no copy.
+ * Between characters, ASCII is checked 8 bytes at a time (one {@code getLong} and a mask), so
+ * text that is mostly ASCII costs a fraction of a nanosecond per byte; every other byte goes
+ * through the DFA.
  * Not thread-safe: one per direction, used by that direction's single reader.
  */
 final class Utf8Validator {
@@ -13,6 +16,8 @@ final class Utf8Validator {
     static final int ACCEPT = 0;
     static final int REJECT = 12;
 
+    /** The top bit of each of 8 bytes: zero for 8 ASCII bytes. */
+    private static final long ASCII_MASK = 0x8080808080808080L;
     private static final byte[] CLASSES = new byte[256];
     private static final byte[] TRANSITIONS = {
         0, 12, 24, 36, 60, 96, 84, 12, 12, 12, 48, 72, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
@@ -71,12 +76,30 @@ final class Utf8Validator {
      */
     boolean feed(ByteBuffer payload) {
         int s = state;
-        for (int i = payload.position(), end = payload.limit(); i < end; i++) {
+        int i = payload.position();
+        int end = payload.limit();
+        int longEnd = end - Long.BYTES;
+        while (i < end) {
+            if (s == ACCEPT) {
+                // Between characters, runs of ASCII are skipped 8 bytes at a time: no byte with its top bit set.
+                while (i <= longEnd && (payload.getLong(i) & ASCII_MASK) == 0) {
+                    i += Long.BYTES;
+                }
+                if (i == end) {
+                    break;
+                }
+                int b = payload.get(i);
+                if (b >= 0) {
+                    i++;
+                    continue;
+                }
+            }
             s = TRANSITIONS[s + CLASSES[payload.get(i) & 0xFF]];
             if (s == REJECT) {
                 state = REJECT;
                 return false;
             }
+            i++;
         }
         state = s;
         return true;
