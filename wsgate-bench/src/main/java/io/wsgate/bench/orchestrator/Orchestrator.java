@@ -73,7 +73,7 @@ public final class Orchestrator {
         }
     }
 
-    private static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "help");
+    private static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "wsgate-access-log", "help");
     private static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "rate",
             "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "wsgate-jar", "wsgate-arg",
             "wsgate-jvm-arg", "jwt-secret", "jwt-path", "driver-core", "server-core");
@@ -88,10 +88,11 @@ public final class Orchestrator {
               --wsgate-jar PATH         the demo gateway jar
               --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL)
               --wsgate-jvm-arg ARG      extra JVM argument for the gateway (heap is fixed at -Xms1g -Xmx1g)
+              --wsgate-access-log       keep the gateway's access log (off by default, as nginx's access_log is)
               --jwt-path PATH           wsgate path of a route with a JWT policy, used by handshake-jwt (default: the plain route)
               --jwt-secret S            HMAC-256 secret the driver signs its tokens with
               --modes a,b,...           tp64,tp16k,latency,handshake,handshake-jwt,concurrency (default: all)
-              --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m)
+              --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m); prime: per mode, before round 1
               --rate N                  offered load of the latency mode, msg/s (default 2000)
               --connections N           connections of the throughput and latency modes (default 50)
               --parallel N              parallel lanes of the handshake modes (default 16)
@@ -112,7 +113,7 @@ public final class Orchestrator {
     }
 
     /** One timed run on one target, with the CPU the processes spent in its window. */
-    record Measured(RunResult result, double proxyCpuMs, double backendCpuMs, double driverCpuMs) {
+    record Measured(RunResult result, double proxyCpuMs, double jitCpuMs, double backendCpuMs, double driverCpuMs) {
     }
 
     /** The concurrency mode on one target. */
@@ -141,7 +142,7 @@ public final class Orchestrator {
                 opts.intValue("rounds", full ? 3 : 2),
                 opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(400)),
                 opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1200)),
-                opts.duration("prime", full ? Duration.ofSeconds(3) : Duration.ofMillis(500)),
+                opts.duration("prime", full ? Duration.ofSeconds(5) : Duration.ofMillis(1500)),
                 opts.doubleValue("rate", 2000),
                 opts.intValue("connections", 50),
                 opts.intValue("parallel", 16),
@@ -244,6 +245,10 @@ public final class Orchestrator {
             List<String> cmd = new ArrayList<>(serverPin);
             cmd.add(javaBin);
             cmd.addAll(List.of("-Xms1g", "-Xmx1g"));
+            if (!opts.flag("wsgate-access-log")) {
+                // nginx runs with access_log off: the gateway's one line per pair goes off too
+                cmd.add("-Dorg.slf4j.simpleLogger.log.wsgate.access=warn");
+            }
             cmd.addAll(opts.values("wsgate-jvm-arg"));
             cmd.addAll(List.of("-jar", wsgateJar.get().toString(), "--port", "0", "--route", "/echo=" + backendUrl + "/echo"));
             for (String a : opts.values("wsgate-arg")) {
@@ -292,9 +297,18 @@ public final class Orchestrator {
             for (Target t : targets) {
                 verifyEcho(clients, t, s.text());
             }
+            // JVM targets (and the echo backend behind direct) run every mode once before round 1, so that
+            // the JIT compilers are done before any window opens; the table's JIT column shows what is left.
             for (Target t : targets) {
-                progress("priming " + t.name() + " for " + s.prime().toMillis() + " ms");
-                LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 64, Duration.ZERO, s.prime(), Window.NONE);
+                if (t.kind() == Target.Kind.NGINX) {
+                    continue;
+                }
+                progress("priming " + t.name() + " for " + s.prime().toMillis() + " ms per mode");
+                for (Mode mode : s.modes()) {
+                    if (mode != Mode.CONCURRENCY) {
+                        run(clients, mode, t, s, token, Duration.ZERO, s.prime(), Window.NONE);
+                    }
+                }
             }
             for (int round = 0; round < s.rounds(); round++) {
                 for (Mode mode : s.modes()) {
@@ -305,10 +319,11 @@ public final class Orchestrator {
                         Measured m = measure(clients, mode, t, s, token, backendPid);
                         results.computeIfAbsent(mode, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(t.name(), k -> new ArrayList<>()).add(m);
-                        progress(String.format(Locale.ROOT, "round %d/%d %-13s %-14s %,10.0f /s  p99 %,8.0f µs  proxy CPU %s ms/1k",
+                        progress(String.format(Locale.ROOT, "round %d/%d %-13s %-14s %,10.0f /s  p99 %,8.0f µs  proxy CPU %s ms/1k (JIT %s ms/1k)",
                                 round + 1, s.rounds(), mode.id, t.name(), m.result().perSecond(),
                                 m.result().latency().getValueAtPercentile(99) / 1000.0,
-                                Table.num(perThousand(m.proxyCpuMs(), m.result().offered()), 1)));
+                                Table.num(perThousand(m.proxyCpuMs(), m.result().offered()), 1),
+                                Table.num(perThousand(m.jitCpuMs(), m.result().offered()), 1)));
                     }
                 }
             }
@@ -339,15 +354,20 @@ public final class Orchestrator {
     private static Measured measure(Clients clients, Mode mode, Target t, Settings s, String token, long backendPid)
             throws Exception {
         CpuWindow window = new CpuWindow(t, backendPid);
-        RunResult r = switch (mode) {
-            case TP64 -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 64, s.warmup(), s.measure(), window);
-            case TP16K -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 16 * 1024, s.warmup(), s.measure(), window);
-            case LATENCY -> LoadRuns.fixedRate(clients, load(t, s, false, token), s.connections(), 64, s.rate(), s.warmup(), s.measure(), window);
-            case HANDSHAKE -> LoadRuns.handshakes(clients, load(t, s, false, token), s.parallel(), s.warmup(), s.measure(), window);
-            case HANDSHAKE_JWT -> LoadRuns.handshakes(clients, load(t, s, true, token), s.parallel(), s.warmup(), s.measure(), window);
+        RunResult r = run(clients, mode, t, s, token, s.warmup(), s.measure(), window);
+        return new Measured(r, window.proxyMs, window.jitMs, window.backendMs, window.driverMs);
+    }
+
+    private static RunResult run(Clients clients, Mode mode, Target t, Settings s, String token, Duration warmup,
+                                 Duration measure, Window window) throws Exception {
+        return switch (mode) {
+            case TP64 -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 64, warmup, measure, window);
+            case TP16K -> LoadRuns.throughput(clients, load(t, s, false, token), s.connections(), 16 * 1024, warmup, measure, window);
+            case LATENCY -> LoadRuns.fixedRate(clients, load(t, s, false, token), s.connections(), 64, s.rate(), warmup, measure, window);
+            case HANDSHAKE -> LoadRuns.handshakes(clients, load(t, s, false, token), s.parallel(), warmup, measure, window);
+            case HANDSHAKE_JWT -> LoadRuns.handshakes(clients, load(t, s, true, token), s.parallel(), warmup, measure, window);
             case CONCURRENCY -> throw new IllegalStateException("concurrency is not a timed mode");
         };
-        return new Measured(r, window.proxyMs, window.backendMs, window.driverMs);
     }
 
     private static Held hold(Clients clients, Target t, Settings s, String token, long backendPid) throws Exception {
@@ -413,7 +433,9 @@ public final class Orchestrator {
         private double proxy0;
         private double backend0;
         private double driver0;
+        private double jit0;
         double proxyMs = Double.NaN;
+        double jitMs = Double.NaN;
         double backendMs = Double.NaN;
         double driverMs = Double.NaN;
 
@@ -426,6 +448,7 @@ public final class Orchestrator {
         public void opened() {
             pids = target.pids().get();
             proxy0 = ProcStat.cpuMillis(pids);
+            jit0 = target.jvmPid().map(ProcStat::jitMillis).orElse(Double.NaN);
             backend0 = ProcStat.cpuMillis(backendPid);
             driver0 = ProcStat.cpuMillis(self);
         }
@@ -434,6 +457,7 @@ public final class Orchestrator {
         public void closed() {
             if (!pids.isEmpty()) {
                 proxyMs = ProcStat.cpuMillis(pids) - proxy0;
+                jitMs = target.jvmPid().map(ProcStat::jitMillis).orElse(Double.NaN) - jit0;
             }
             backendMs = ProcStat.cpuMillis(backendPid) - backend0;
             driverMs = ProcStat.cpuMillis(self) - driver0;

@@ -32,6 +32,31 @@ public final class ProcStat {
     }
 
     /**
+     * @param pid        a JVM's process id
+     * @return user + system CPU time of its JIT compiler threads ("C1 CompilerThre...", "C2 CompilerThre...")
+     *         in milliseconds; 0 when there are none or the process is gone
+     */
+    public static double jitMillis(long pid) {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat = read(task.resolve("stat"));
+                if (stat == null) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 1000.0 / CLK_TCK;
+    }
+
+    /**
      * @param pids process ids
      * @return the sum of their CPU time in milliseconds (gone processes count 0)
      */

@@ -24,7 +24,7 @@ final class Report {
 
     /** Aggregated figures of one mode on one target. */
     private record Agg(double rate, double spreadPct, Histogram latency, Histogram cycle, double proxyCpuPer1k,
-                       double backendCpuPer1k, double driverCpuPct, long errors, double offeredRate) {
+                       double jitPct, double backendCpuPer1k, double driverCpuPct, long errors, double offeredRate) {
     }
 
     static String render(Orchestrator.Settings s, List<Target> targets,
@@ -38,7 +38,9 @@ final class Report {
                 s.pin() ? s.driverCore() : "any", s.pin() ? s.serverCore() : "any", elapsedNanos / 1e9));
         out.append("Rates are the median over rounds (spread = (max - min) / median); percentiles are over all rounds; "
                 + "CPU is the proxy process's user + system time (/proc/PID/stat, all threads) per 1,000 echoed messages "
-                + "(each crosses the proxy twice) or handshakes.\n");
+                + "(each crosses the proxy twice) or handshakes; \"of it JIT\" is the share of that CPU the JVM's JIT compiler "
+                + "threads used in the window (every JVM target ran each mode for the prime time before round 1; a large "
+                + "share means the window still measured compilation).\n");
         for (String note : notes) {
             out.append("Note: ").append(note).append('\n');
         }
@@ -56,25 +58,25 @@ final class Report {
             switch (mode) {
                 case TP64, TP16K -> {
                     table = new Table("target", "msg/s", "spread", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs",
-                            "proxy CPU ms/1k", "backend CPU ms/1k", "driver CPU", "errors");
+                            "proxy CPU ms/1k", "of it JIT", "backend CPU ms/1k", "driver CPU", "errors");
                     aggs.forEach((name, a) -> table.row(name, num(a.rate, 0), pct(a.spreadPct), num(p(a.latency, 50), 0),
                             num(p(a.latency, 90), 0), num(p(a.latency, 99), 0), num(p(a.latency, 99.9), 0),
-                            num(a.proxyCpuPer1k, 1), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                            num(a.proxyCpuPer1k, 1), pct(a.jitPct), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
                 }
                 case LATENCY -> {
                     table = new Table("target", "offered/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs",
-                            "proxy CPU ms/1k", "driver CPU", "late or lost");
+                            "proxy CPU ms/1k", "of it JIT", "driver CPU", "late or lost");
                     aggs.forEach((name, a) -> table.row(name, num(a.offeredRate, 0), num(p(a.latency, 50), 0),
                             num(p(a.latency, 90), 0), num(p(a.latency, 99), 0), num(p(a.latency, 99.9), 0),
                             num(a.latency.getTotalCount() == 0 ? Double.NaN : a.latency.getMaxValue() / 1000.0, 0),
-                            num(a.proxyCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                            num(a.proxyCpuPer1k, 1), pct(a.jitPct), pct(a.driverCpuPct), a.errors));
                 }
                 default -> {
                     table = new Table("target", "handshakes/s", "spread", "101 p50 ms", "101 p99 ms", "cycle p99 ms",
-                            "proxy CPU ms/1k", "backend CPU ms/1k", "driver CPU", "errors");
+                            "proxy CPU ms/1k", "of it JIT", "backend CPU ms/1k", "driver CPU", "errors");
                     aggs.forEach((name, a) -> table.row(name, num(a.rate, 0), pct(a.spreadPct),
                             num(p(a.latency, 50) / 1000, 2), num(p(a.latency, 99) / 1000, 2), num(p(a.cycle, 99) / 1000, 2),
-                            num(a.proxyCpuPer1k, 1), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
+                            num(a.proxyCpuPer1k, 1), pct(a.jitPct), num(a.backendCpuPer1k, 1), pct(a.driverCpuPct), a.errors));
                 }
             }
             out.append(table.render());
@@ -133,6 +135,7 @@ final class Report {
         Histogram latency = new Histogram(3);
         Histogram cycle = new Histogram(3);
         double proxyMs = 0;
+        double jitMs = 0;
         double backendMs = 0;
         double driverMs = 0;
         long count = 0;
@@ -150,6 +153,7 @@ final class Report {
             } else {
                 proxyMs += m.proxyCpuMs();
             }
+            jitMs += m.jitCpuMs();
             backendMs += m.backendCpuMs();
             driverMs += m.driverCpuMs();
             count += r.count();
@@ -162,6 +166,7 @@ final class Report {
                 : (rates.get(rates.size() / 2 - 1) + rates.get(rates.size() / 2)) / 2;
         double spread = median == 0 ? Double.NaN : (rates.get(rates.size() - 1) - rates.get(0)) / median * 100;
         return new Agg(median, spread, latency, cycle, proxyKnown ? perThousand(proxyMs, offered) : Double.NaN,
+                proxyKnown && proxyMs > 0 && !Double.isNaN(jitMs) ? jitMs / proxyMs * 100 : Double.NaN,
                 perThousand(backendMs, offered), window == 0 ? Double.NaN : driverMs * 1e6 / window * 100, errors,
                 window == 0 ? Double.NaN : offered * 1e9 / window);
     }
