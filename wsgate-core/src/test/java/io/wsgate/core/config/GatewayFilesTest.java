@@ -80,6 +80,7 @@ class GatewayFilesTest {
               - name: echo
                 backendUrl: ws://127.0.0.1:9000/
                 urlSuffix: /echo
+                enforceTokenExpiry: false
             """;
 
     private GatewayConfig parse(String yaml) {
@@ -120,6 +121,8 @@ class GatewayFilesTest {
         assertThat(chat.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(chat.limits().keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.apis().get(1).schemes()).containsExactlyInAnyOrder(UrlScheme.WS, UrlScheme.WSS);
+        assertThat(chat.enforceTokenExpiry()).isTrue();
+        assertThat(config.apis().get(1).enforceTokenExpiry()).isFalse();
     }
 
     @Test

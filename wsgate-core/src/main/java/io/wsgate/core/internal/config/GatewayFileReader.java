@@ -232,6 +232,7 @@ public final class GatewayFileReader {
         });
         b.gateways(a.texts("gateways").toArray(String[]::new));
         a.map("limits").ifPresent(l -> b.limits(limits(l)));
+        a.bool("enforceTokenExpiry").ifPresent(b::enforceTokenExpiry);
         List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API);
         List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE);
         b.policies(apiPolicies).onHandshake(onHandshake);
