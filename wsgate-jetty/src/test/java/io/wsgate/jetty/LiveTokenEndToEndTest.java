@@ -54,7 +54,7 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         seen();
         c.sendText("before expiry");
         assertThat(TestBackend.text(c.nextData())).isEqualTo("before expiry");
-        assertThat(time.pending()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> time.pending() == 1);
 
         time.advance(Duration.ofSeconds(59));
         assertThat(c.closed).isNotDone();
@@ -73,7 +73,7 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         start(api("chat", "/chat", "/backend"));
         RecordingClient c = connect("/chat", tokenExpiringIn(Duration.ofMinutes(5)));
         seen();
-        assertThat(gateway.gateway().tokenExpiryTimers()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().tokenExpiryTimers() == 1);
 
         echoAndClose(c);
 
@@ -88,6 +88,7 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         RecordingClient legacy = connect("/legacy", tokenExpiringIn(Duration.ofSeconds(60)));
         seen();
         seen();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().openPairs() == 2 && time.pending() == 1);
 
         time.advance(Duration.ofMinutes(10));
 

@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every built-in policy, accepting and refusing, over real handshakes: client, gateway, backend on loopback. */
 class PoliciesEndToEndTest extends PolicyTestBase {
@@ -62,6 +63,7 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         TestBackend.Seen seen = seen();
         assertThat(seen.path()).isEqualTo("/backend/room");
         assertThat(seen.header("X-User")).isEqualTo("ann");
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().openPairs() == 1); // established after the 101
         assertThat(gateway.gateway().pairs()).singleElement()
                 .satisfies(p -> assertThat(p.attributes()).containsKey(JwtValidation.EXPIRES_AT_ATTRIBUTE));
         echoAndClose(c);
@@ -288,6 +290,7 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         assertThat(seen.path()).isEqualTo("/v2/backend/room/1");
         assertThat(seen.query()).contains("x=y").contains("tenant=acme").doesNotContain("debug");
         assertThat(seen.header("Cookie")).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().openPairs() == 1);
         assertThat(seen.header("X-Request")).isEqualTo(gateway.gateway().pairs().iterator().next().requestId());
         echoAndClose(c);
     }
