@@ -86,20 +86,20 @@ public final class Exchange {
      */
     public Optional<ErrorResponse> validate() {
         if (gateway.isShuttingDown()) {
-            return Optional.of(refuse(ErrorResponses.of(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
+            return Optional.of(refuse(errors().render(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
         }
         Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
         if (found.isEmpty()) {
-            return Optional.of(refuse(ErrorResponses.of(GatewayError.API_NOT_FOUND, requestId)));
+            return Optional.of(refuse(errors().render(GatewayError.API_NOT_FOUND, requestId)));
         }
         route = found.get();
         Optional<GatewayError> bad = UpgradeCheck.check(request);
         if (bad.isPresent()) {
-            return Optional.of(refuse(ErrorResponses.of(bad.get(), requestId)));
+            return Optional.of(refuse(errors().render(bad.get(), requestId)));
         }
         UrlScheme scheme = request.secure() ? UrlScheme.WSS : UrlScheme.WS;
         if (!route.api().schemes().contains(scheme)) {
-            return Optional.of(refuse(ErrorResponses.of(GatewayError.SCHEME_NOT_ALLOWED, requestId)));
+            return Optional.of(refuse(errors().render(GatewayError.SCHEME_NOT_ALLOWED, requestId)));
         }
         return Optional.empty();
     }
@@ -129,19 +129,19 @@ public final class Exchange {
             initial = BackendRequests.initial(api, request, route.restPath());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(
-                    new Admission.Refused(refuse(ErrorResponses.of(GatewayError.BAD_HANDSHAKE, requestId))));
+                    new Admission.Refused(refuse(errors().render(GatewayError.BAD_HANDSHAKE, requestId))));
         }
         ProductSelection selection = state.chains(api).select(request);
         if (selection instanceof ProductSelection.Refused refused) {
             return CompletableFuture.completedFuture(
-                    new Admission.Refused(refuse(ErrorResponses.of(refused.rejection(), requestId))));
+                    new Admission.Refused(refuse(errors().render(refused.rejection(), requestId))));
         }
         ProductSelection.Selected selected = (ProductSelection.Selected) selection;
         Map<String, Object> initialAttributes = new HashMap<>();
         selected.chain().product().ifPresent(p -> initialAttributes.put(ProductSelection.PRODUCT_ATTRIBUTE, p));
         selected.key().ifPresent(k -> initialAttributes.put(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, k));
         HandshakeContext context = new HandshakeContext(requestId, request, api, initial, initialAttributes);
-        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout())
+        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout(), errors())
                 .thenApply(this::admitted);
     }
 
@@ -157,7 +157,7 @@ public final class Exchange {
             HandshakeContext after = new HandshakeContext(requestId, request, api(), admitted.backend(), admitted.attributes());
             Optional<ConnectionLimiter.Permit> granted = limiter.get().tryAcquire(after);
             if (granted.isEmpty()) {
-                return new Admission.Refused(refuse(ErrorResponses.of(GatewayError.CONNECTION_LIMIT.reject(), requestId)));
+                return new Admission.Refused(refuse(errors().render(GatewayError.CONNECTION_LIMIT.reject(), requestId)));
             }
             permit.set(granted.get());
             if (ended.get()) {
@@ -182,7 +182,7 @@ public final class Exchange {
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: backend handshake of API '{}' failed: {}", requestId, apiName(), failure);
         }
-        return refuse(ErrorResponses.of(failure, requestId));
+        return refuse(errors().render(failure, requestId));
     }
 
     /**
@@ -262,6 +262,12 @@ public final class Exchange {
             return true;
         }
         return false;
+    }
+
+    /** @return the error renderer of the API the request reached, or the gateway's before routing */
+    private ErrorResponses errors() {
+        ApiCatalog.Route r = route;
+        return r == null ? state.errors() : state.errors(r.api());
     }
 
     private String apiName() {

@@ -4,6 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.handshake.ApiCatalog;
+import io.wsgate.core.internal.handshake.ErrorResponses;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.PairEnd;
 import io.wsgate.core.policy.ApiChains;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,9 +35,22 @@ public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** Everything derived from one configuration, swapped whole on reconfiguration. */
-    record State(GatewayConfig config, ApiCatalog catalog) {
+    record State(GatewayConfig config, ApiCatalog catalog, ErrorResponses errors, Map<String, ErrorResponses> apiErrors) {
         static State of(GatewayConfig config) {
-            return new State(config, ApiCatalog.of(config.name(), config.apis()));
+            Map<String, ErrorResponses> apiErrors = new HashMap<>();
+            for (ApiDefinition api : config.apis()) {
+                Map<GatewayError, ErrorOverride> overrides = config.errorResponses(api.name());
+                if (!overrides.isEmpty()) {
+                    apiErrors.put(api.name(), ErrorResponses.with(overrides));
+                }
+            }
+            return new State(config, ApiCatalog.of(config.name(), config.apis()),
+                    ErrorResponses.with(config.errorResponses()), Map.copyOf(apiErrors));
+        }
+
+        /** @return the renderer of the error responses of a handshake that reached this API */
+        ErrorResponses errors(ApiDefinition api) {
+            return apiErrors.getOrDefault(api.name(), errors);
         }
 
         ApiChains chains(ApiDefinition api) {

@@ -8,7 +8,10 @@ import io.wsgate.core.policy.PolicyCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +47,8 @@ public final class GatewayConfig {
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
     private final Map<String, ApiChains> chains;
+    private final Map<GatewayError, ErrorOverride> errorResponses;
+    private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses;
 
     private GatewayConfig(Builder b) {
         this.name = b.name;
@@ -53,6 +58,10 @@ public final class GatewayConfig {
         this.scheduler = b.scheduler;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
+        this.errorResponses = Collections.unmodifiableMap(new EnumMap<>(b.errorResponses));
+        Map<String, Map<GatewayError, ErrorOverride>> perApi = new LinkedHashMap<>();
+        b.apiErrorResponses.forEach((api, map) -> perApi.put(api, Collections.unmodifiableMap(new EnumMap<>(map))));
+        this.apiErrorResponses = Collections.unmodifiableMap(perApi);
         check();
         Map<String, ApiChains> resolved = new HashMap<>();
         for (ApiDefinition api : apis) {
@@ -82,6 +91,13 @@ public final class GatewayConfig {
                         "give one of them another URL suffix, or serve them on different gateways");
             }
         }
+        for (String api : apiErrorResponses.keySet()) {
+            if (!byName.containsKey(api)) {
+                throw ConfigurationException.of("gateway '" + name + "'", "error responses are given for API '" + api
+                        + "', which is not declared", "declare that API, or remove its error responses (known: "
+                        + byName.keySet() + ")");
+            }
+        }
     }
 
     /** @return a builder with the defaults */
@@ -99,6 +115,8 @@ public final class GatewayConfig {
         b.scheduler = scheduler;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
+        b.errorResponses.putAll(errorResponses);
+        apiErrorResponses.forEach((api, map) -> b.apiErrorResponses.put(api, new EnumMap<>(map)));
         return b;
     }
 
@@ -145,6 +163,26 @@ public final class GatewayConfig {
         return Optional.ofNullable(connectionLimiter);
     }
 
+    /** @return the gateway's overrides of its error table, by entry */
+    public Map<GatewayError, ErrorOverride> errorResponses() {
+        return errorResponses;
+    }
+
+    /**
+     * @param apiName an API's name
+     * @return the overrides that apply to that API's handshakes: the gateway's, changed by the API's own
+     */
+    public Map<GatewayError, ErrorOverride> errorResponses(String apiName) {
+        Map<GatewayError, ErrorOverride> own = apiErrorResponses.get(apiName);
+        if (own == null) {
+            return errorResponses;
+        }
+        Map<GatewayError, ErrorOverride> merged = new EnumMap<>(GatewayError.class);
+        merged.putAll(errorResponses);
+        own.forEach((error, o) -> merged.merge(error, o, ErrorOverride::overriddenBy));
+        return Collections.unmodifiableMap(merged);
+    }
+
     /**
      * @param apiName an API served by this gateway
      * @return its effective chains (one per product, one without), resolved when this configuration was built
@@ -177,8 +215,35 @@ public final class GatewayConfig {
         private Scheduler scheduler = Scheduler.jdk();
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
+        private final Map<GatewayError, ErrorOverride> errorResponses = new EnumMap<>(GatewayError.class);
+        private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Overrides one entry of the error table for every API of this gateway (and for requests that reach
+         * none): its status, message, headers or body template. Replaces an earlier override of that entry.
+         *
+         * <pre>{@code
+         * .errorResponse(GatewayError.API_NOT_FOUND, ErrorOverride.builder().status(404).body("no such room").build())
+         * }</pre>
+         */
+        public Builder errorResponse(GatewayError error, ErrorOverride override) {
+            errorResponses.put(Objects.requireNonNull(error, "error"), Objects.requireNonNull(override, "override"));
+            return this;
+        }
+
+        /**
+         * Overrides one entry of the error table for one API's handshakes; what it leaves unset comes from the
+         * gateway's override of that entry. Replaces an earlier override of that API and entry. The API must be
+         * declared in this configuration when it is built.
+         */
+        public Builder errorResponse(String apiName, GatewayError error, ErrorOverride override) {
+            Objects.requireNonNull(apiName, "apiName");
+            apiErrorResponses.computeIfAbsent(apiName, k -> new EnumMap<>(GatewayError.class))
+                    .put(Objects.requireNonNull(error, "error"), Objects.requireNonNull(override, "override"));
+            return this;
         }
 
         /** Sets the global policies, the products and the subscription-key names (default: none). */

@@ -34,9 +34,11 @@ public final class PolicyChainRunner {
      * @param chain   the policies of the effective chain that run
      * @param initial the context before the first policy
      * @param timeout how long the whole chain may take
+     * @param errors  renders the refusals (with the API's error overrides)
      * @return the admission; never completes exceptionally
      */
-    public static CompletionStage<Admission> run(List<HandshakePolicy> chain, HandshakeContext initial, Duration timeout) {
+    public static CompletionStage<Admission> run(List<HandshakePolicy> chain, HandshakeContext initial, Duration timeout,
+                                                 ErrorResponses errors) {
         if (chain.isEmpty()) {
             return CompletableFuture.completedFuture(
                     new Admission.Admitted(initial.backend(), initial.api().limits(), initial.attributes()));
@@ -56,7 +58,7 @@ public final class PolicyChainRunner {
                             LOG.error("request {}: the policy chain of API '{}' failed; the client gets 500 {}", requestId, api,
                                     GatewayError.POLICY_ERROR.code(), cause);
                         }
-                        return new Admission.Refused(ErrorResponses.of(GatewayError.POLICY_ERROR, requestId));
+                        return new Admission.Refused(errors.render(GatewayError.POLICY_ERROR, requestId));
                     }
                     if (outcome instanceof ChainOutcome.Admitted admitted) {
                         return new Admission.Admitted(admitted.backend(), initial.api().limits(), admitted.attributes());
@@ -66,12 +68,12 @@ public final class PolicyChainRunner {
                             LOG.debug("request {}: policy '{}' rejected the handshake with {} {}", requestId, rejected.policy(),
                                     rejected.rejection().status(), rejected.rejection().code());
                         }
-                        return new Admission.Refused(ErrorResponses.of(rejected.rejection(), requestId));
+                        return new Admission.Refused(errors.render(rejected.rejection(), requestId));
                     }
                     ChainOutcome.Failed failed = (ChainOutcome.Failed) outcome;
                     LOG.error("request {}: policy '{}' of API '{}' failed; the client gets 500 {}", requestId, failed.policy(),
                             api, GatewayError.POLICY_ERROR.code(), failed.cause());
-                    return new Admission.Refused(ErrorResponses.of(GatewayError.POLICY_ERROR, requestId));
+                    return new Admission.Refused(errors.render(GatewayError.POLICY_ERROR, requestId));
                 });
     }
 }
