@@ -2,6 +2,7 @@ package io.wsgate.jetty.internal;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
@@ -33,6 +34,10 @@ public final class BackendClients {
         http.setExecutor(threads);
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
-        return new WebSocketCoreClient(http, null);
+        http.setSocketAddressResolver(new JettyTuning.LiteralFirstResolver(
+                () -> new SocketAddressResolver.Async(http.getExecutor(), http.getScheduler(), http.getAddressResolutionTimeout())));
+        WebSocketCoreClient client = new WebSocketCoreClient(http, null);
+        client.addEventListener(new JettyTuning.DirectBuffers());
+        return client;
     }
 }

@@ -7,6 +7,7 @@ import io.wsgate.core.BackendFailure;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
@@ -85,6 +86,9 @@ public final class JettyBackendConnector {
                 }
             };
             upgrade.setSubProtocols(request.subprotocols());
+            Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
+            configuration.setInputBufferSize(JettyTuning.INPUT_BUFFER_SIZE);
+            upgrade.setConfiguration(configuration);
             upgrade.headers(fields -> request.headers().forEach((name, value) -> {
                 if (!name.equalsIgnoreCase("host")) {
                     fields.add(name, value);

@@ -198,6 +198,7 @@ public final class PassthroughFlow {
         @Override
         public void customize(Configuration configurable) {
             configurable.setAutoFragment(false);
+            configurable.setInputBufferSize(JettyTuning.INPUT_BUFFER_SIZE);
         }
     }
 

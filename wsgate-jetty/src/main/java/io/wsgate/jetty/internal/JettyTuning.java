@@ -1,0 +1,113 @@
+package io.wsgate.jetty.internal;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The adapter's speed-relevant Jetty settings, chosen from wsgate-bench's measurements (see
+ * wsgate-bench/README.md, "Performance").
+ */
+public final class JettyTuning {
+
+    /**
+     * Bytes read from a connection at once (Jetty's default: 4 KiB). A frame that does not fit in
+     * one read is gathered into a second buffer by Jetty's parser (a copy, and a read per 4 KiB);
+     * with 32 KiB, a 16 KiB frame arrives in one read and is relayed as a slice of it. Idle pairs
+     * hold no read buffer (Jetty releases it when it is empty), so this costs no memory per pair.
+     */
+    public static final int INPUT_BUFFER_SIZE = 32 * 1024;
+
+    private JettyTuning() {
+    }
+
+    /**
+     * Makes the backend connections read into and write from direct buffers, as the server side
+     * does (Jetty's websocket-core client leaves them on heap buffers, which the JDK copies
+     * through a temporary direct buffer on every read and write).
+     */
+    static final class DirectBuffers implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            if (connection instanceof WebSocketConnection ws) {
+                ws.setUseInputDirectByteBuffers(true);
+                ws.setUseOutputDirectByteBuffers(true);
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+        }
+    }
+
+    /**
+     * Resolves a backend given by an IP address on the calling thread (no lookup is needed), and a
+     * host name through Jetty's asynchronous resolver, off the calling thread as before. Jetty's
+     * default dispatches every resolution to its executor: one thread hand-off per backend
+     * handshake, even for {@code 127.0.0.1}.
+     */
+    static final class LiteralFirstResolver implements SocketAddressResolver {
+        private final Supplier<SocketAddressResolver> names;
+        private volatile SocketAddressResolver resolved;
+
+        LiteralFirstResolver(Supplier<SocketAddressResolver> names) {
+            this.names = names;
+        }
+
+        @Override
+        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+            if (isIpLiteral(host)) {
+                InetSocketAddress address;
+                try {
+                    // a literal: parsed, never looked up
+                    address = new InetSocketAddress(InetAddress.getByName(host), port);
+                } catch (Exception e) {
+                    promise.failed(e);
+                    return;
+                }
+                promise.succeeded(List.of(address));
+                return;
+            }
+            SocketAddressResolver r = resolved;
+            if (r == null) {
+                r = names.get();
+                resolved = r;
+            }
+            r.resolve(host, port, context, promise);
+        }
+
+        /** @return whether the host is an IPv4 dotted quad or an IPv6 address (bracketed or not) */
+        static boolean isIpLiteral(String host) {
+            if (host.isEmpty()) {
+                return false;
+            }
+            if (host.indexOf(':') >= 0) {
+                return true;
+            }
+            int dots = 0;
+            int digits = 0;
+            for (int i = 0; i < host.length(); i++) {
+                char c = host.charAt(i);
+                if (c == '.') {
+                    if (digits == 0) {
+                        return false;
+                    }
+                    dots++;
+                    digits = 0;
+                } else if (c >= '0' && c <= '9' && digits < 3) {
+                    digits++;
+                } else {
+                    return false;
+                }
+            }
+            return dots == 3 && digits > 0;
+        }
+    }
+}
