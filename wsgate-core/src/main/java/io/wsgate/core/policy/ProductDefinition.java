@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * ProductDefinition gold = ProductDefinition.builder("gold")
  *         .subscriptionKeys("k-123", "k-456")
- *         .policies(RateLimitByKey.builder().limit(100, Duration.ofMinutes(1)).build())
+ *         .policies(RateLimitByKey.rate(100, Duration.ofMinutes(1)).key(RateKey.subscription()).build())
  *         .build();
  * }</pre>
  *
