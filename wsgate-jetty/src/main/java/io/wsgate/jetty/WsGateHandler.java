@@ -34,6 +34,7 @@ public final class WsGateHandler extends Handler.Wrapper {
 
     private final Gateway gateway;
     private final WebSocketCoreClient client;
+    private final boolean ownsClient;
     private volatile PassthroughFlow flow;
 
     private WsGateHandler(Builder b) {
@@ -41,9 +42,11 @@ public final class WsGateHandler extends Handler.Wrapper {
         this.gateway = b.gateway != null ? b.gateway : Gateway.create(b.config);
         if (b.client != null) {
             this.client = b.client;
+            this.ownsClient = false;
             addBean(client, false);
         } else {
             this.client = BackendClients.create(b.trustStore, b.verifyHostname);
+            this.ownsClient = true;
             addManaged(client);
         }
     }
@@ -76,6 +79,11 @@ public final class WsGateHandler extends Handler.Wrapper {
 
     @Override
     protected void doStart() throws Exception {
+        if (ownsClient && getServer() != null && getServer().getThreadPool() != null && !client.isStarted()) {
+            // One pool for both sides of every pair: a backend frame and a client frame are relayed by the
+            // same threads, with one set of reserved threads, instead of two pools that both grow.
+            client.getHttpClient().setExecutor(getServer().getThreadPool());
+        }
         flow = new PassthroughFlow(gateway, new JettyBackendConnector(client),
                 WebSocketServerComponents.ensureWebSocketComponents(getServer()));
         super.doStart();
