@@ -35,11 +35,14 @@ import java.util.regex.Pattern;
  *                    (which places them with its {@code base} marker, or after them when it has none)
  * @param enforceTokenExpiry whether a pair admitted on a token with an expiry is closed (1008, {@code token expired})
  *                    once that expiry plus the validation's clock skew has passed (live-token enforcement)
+ * @param failoverUrls the backends tried, in order, after {@code backendUrl} (the primary) when it is unreachable at
+ *                    handshake time; same rules as {@code backendUrl}; empty for an API with one backend
+ *                    (see {@link Builder#backends(List)})
  */
 public record ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
                             String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
                             List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies,
-                            boolean enforceTokenExpiry) {
+                            boolean enforceTokenExpiry, List<URI> failoverUrls) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
@@ -63,6 +66,23 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         Objects.requireNonNull(limits, "limits");
         onHandshake = List.copyOf(onHandshake);
         policies = List.copyOf(policies);
+        List<URI> failovers = new ArrayList<>();
+        for (URI u : failoverUrls) {
+            failovers.add(checkBackendUrl(name, u));
+        }
+        failoverUrls = List.copyOf(failovers);
+    }
+
+    /**
+     * A definition with one backend.
+     *
+     * @see #ApiDefinition(String, String, URI, Set, String, List, List, ApiLimits, List, List, boolean, List)
+     */
+    public ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
+                         String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
+                         List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies, boolean enforceTokenExpiry) {
+        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, policies,
+                enforceTokenExpiry, List.of());
     }
 
     /**
@@ -133,6 +153,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         Builder b = new Builder(name);
         b.displayName = displayName;
         b.backendUrl = backendUrl;
+        b.failoverUrls = new ArrayList<>(failoverUrls);
         b.schemes = EnumSet.copyOf(schemes);
         b.urlSuffix = urlSuffix;
         b.products = new ArrayList<>(products);
@@ -142,6 +163,14 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         b.policies = new ArrayList<>(policies);
         b.enforceTokenExpiry = enforceTokenExpiry;
         return b;
+    }
+
+    /** @return every backend URL in the order they are tried: the primary, then the failover ones */
+    public List<URI> backendUrls() {
+        List<URI> all = new ArrayList<>(1 + failoverUrls.size());
+        all.add(backendUrl);
+        all.addAll(failoverUrls);
+        return List.copyOf(all);
     }
 
     /**
@@ -157,6 +186,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         private final String name;
         private String displayName;
         private URI backendUrl;
+        private List<URI> failoverUrls = new ArrayList<>();
         private Set<UrlScheme> schemes = EnumSet.allOf(UrlScheme.class);
         private String urlSuffix = "";
         private List<String> products = new ArrayList<>();
@@ -176,10 +206,57 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
             return this;
         }
 
-        /** Sets the backend WebSocket URL ({@code ws://} or {@code wss://}). */
+        /** Sets the backend WebSocket URL ({@code ws://} or {@code wss://}), the only one: no failover. */
         public Builder backend(URI backendUrl) {
             this.backendUrl = Objects.requireNonNull(backendUrl, "backendUrl");
+            this.failoverUrls = new ArrayList<>();
             return this;
+        }
+
+        /**
+         * Sets several backend WebSocket URLs, tried in order: the first is the primary, every handshake goes
+         * to it first. When a backend is unreachable at handshake time (connection refused or reset, TLS
+         * failure, host name that does not resolve), the gateway tries the next one within the same client
+         * handshake; the client gets the last failure's error only when every one failed. A backend that
+         * answers (an HTTP refusal, an invalid handshake) or stays silent past the handshake timeout is not
+         * failed over: the first is an answer about the request, the second a fault to see, and the third
+         * may still be working on the handshake (trying the next would multiply the client's wait). The
+         * rest of the client's path, its query and the policies' changes apply to each; a {@code set-backend}
+         * policy's choice replaces the whole list.
+         *
+         * @param backendUrls at least one URL
+         */
+        public Builder backends(List<URI> backendUrls) {
+            List<URI> urls = List.copyOf(backendUrls);
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("API '" + name + "' has an empty list of backend URLs: give at least one");
+            }
+            this.backendUrl = urls.get(0);
+            this.failoverUrls = new ArrayList<>(urls.subList(1, urls.size()));
+            return this;
+        }
+
+        /**
+         * Sets several backend WebSocket URLs, tried in order (see {@link #backends(List)}).
+         *
+         * @throws IllegalArgumentException when one is not a URI
+         */
+        public Builder backends(String first, String... more) {
+            List<URI> urls = new ArrayList<>();
+            urls.add(uri(first));
+            for (String m : more) {
+                urls.add(uri(m));
+            }
+            return backends(urls);
+        }
+
+        private URI uri(String backendUrl) {
+            Objects.requireNonNull(backendUrl, "backendUrl");
+            try {
+                return URI.create(backendUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("API '" + name + "': backend URL '" + backendUrl + "' is not a URI: " + e.getMessage(), e);
+            }
         }
 
         /**
@@ -188,12 +265,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
          * @throws IllegalArgumentException when it is not a URI
          */
         public Builder backend(String backendUrl) {
-            Objects.requireNonNull(backendUrl, "backendUrl");
-            try {
-                return backend(URI.create(backendUrl));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("API '" + name + "': backend URL '" + backendUrl + "' is not a URI: " + e.getMessage(), e);
-            }
+            return backend(uri(backendUrl));
         }
 
         /** Sets the schemes clients may use on the front (default: both). */
@@ -273,7 +345,7 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
                 throw new IllegalArgumentException("API '" + name + "' has no backend URL: call backend(\"ws://host:port/path\")");
             }
             return new ApiDefinition(name, displayName == null ? name : displayName, backendUrl, schemes, urlSuffix,
-                    products, gateways, limits, onHandshake, policies, enforceTokenExpiry);
+                    products, gateways, limits, onHandshake, policies, enforceTokenExpiry, failoverUrls);
         }
     }
 }

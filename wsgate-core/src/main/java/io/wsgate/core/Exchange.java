@@ -1,6 +1,7 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeRequest;
@@ -19,7 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>{@link #validate()}: route to an API and check the upgrade (404, 426, 400, 405, 403, 503);</li>
  *   <li>{@link #admit()}: run the API's policy chain (reject, or the backend request to send);</li>
- *   <li>the adapter connects to the backend, then reports {@link #backendFailed} (an error response
+ *   <li>the adapter connects to the backend; when that fails, it asks {@link #nextBackend} whether another
+ *       of the API's backends is to be tried, and connects to it;</li>
+ *   <li>it then reports {@link #backendFailed} (an error response
  *       for the client) or, after the backend answered 101 and the client was upgraded,
  *       {@link #establish} (the pair's relay);</li>
  *   <li>{@link #abandon} when the client leaves or its upgrade fails after admission.</li>
@@ -141,16 +147,17 @@ public final class Exchange {
         selected.chain().product().ifPresent(p -> initialAttributes.put(ProductSelection.PRODUCT_ATTRIBUTE, p));
         selected.key().ifPresent(k -> initialAttributes.put(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, k));
         HandshakeContext context = new HandshakeContext(requestId, request, api, initial, initialAttributes);
-        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout(), errors())
-                .thenApply(this::admitted);
+        List<BackendChange> applied = Collections.synchronizedList(new ArrayList<>());
+        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout(), errors(), applied)
+                .thenApply(admission -> admitted(admission, applied));
     }
 
-    private Admission admitted(Admission admission) {
+    private Admission admitted(Admission admission, List<BackendChange> applied) {
         if (admission instanceof Admission.Refused refused) {
             refuse(refused.response());
             return admission;
         }
-        Admission.Admitted admitted = (Admission.Admitted) admission;
+        Admission.Admitted admitted = withFailovers((Admission.Admitted) admission, applied);
         attributes = admitted.attributes();
         Optional<ConnectionLimiter> limiter = state.config().connectionLimiter();
         if (limiter.isPresent()) {
@@ -164,7 +171,71 @@ public final class Exchange {
                 releasePermit();
             }
         }
-        return admission;
+        return admitted;
+    }
+
+    /**
+     * The API's failover backends, each with the client's path and query and the policies' changes applied
+     * in order; none when a policy chose the backend ({@code set-backend} replaces the list).
+     */
+    private Admission.Admitted withFailovers(Admission.Admitted admitted, List<BackendChange> applied) {
+        ApiDefinition api = api();
+        List<BackendChange> changes;
+        synchronized (applied) {
+            changes = List.copyOf(applied);
+        }
+        if (api.failoverUrls().isEmpty() || changes.stream().anyMatch(c -> c instanceof BackendChange.SetBackend)) {
+            return admitted;
+        }
+        List<BackendRequest> failovers = new ArrayList<>();
+        for (URI url : api.failoverUrls()) {
+            try {
+                BackendRequest candidate = BackendRequests.initial(api, url, request, route.restPath());
+                for (BackendChange change : changes) {
+                    candidate = change.applyTo(candidate);
+                }
+                failovers.add(candidate);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("request {}: failover backend {} of API '{}' skipped: {}", requestId, url, api.name(), e.getMessage());
+            }
+        }
+        return new Admission.Admitted(admitted.backend(), admitted.limits(), admitted.attributes(), failovers);
+    }
+
+    /**
+     * The backend handshake of {@code failed} failed: when the failure is one that allows failover and the
+     * admission has another backend, says which handshake to try next, within this same exchange (which
+     * does not end). Failover happens only for a backend that could not be reached
+     * ({@link BackendFailure.Unreachable}: connection refused or reset, TLS failure;
+     * {@link BackendFailure.UnknownHost}): no backend answered, so the next one may. Never for an HTTP
+     * refusal (the backend answered about this request: another would most likely say the same, and the
+     * client must see the answer), an invalid handshake (a backend fault to surface, not an outage), or a
+     * timeout (the backend may still be working on it, and each further try would add a whole handshake
+     * timeout to the client's wait). When this returns empty, call {@link #backendFailed} with the failure.
+     *
+     * @param failed  the admission whose backend handshake failed
+     * @param failure why it failed
+     * @return the admission to connect next, or empty when the exchange must fail with {@code failure}
+     */
+    public Optional<Admission.Admitted> nextBackend(Admission.Admitted failed, BackendFailure failure) {
+        Objects.requireNonNull(failed, "failed");
+        Objects.requireNonNull(failure, "failure");
+        if (ended.get() || !(failure instanceof BackendFailure.Unreachable || failure instanceof BackendFailure.UnknownHost)) {
+            return Optional.empty();
+        }
+        Optional<Admission.Admitted> next = failed.next();
+        if (next.isPresent()) {
+            LOG.warn("request {}: backend {} of API '{}' unreachable ({}); trying the next one, {}", requestId,
+                    failed.backend().uri(), apiName(), describe(failure), next.get().backend().uri());
+        }
+        return next;
+    }
+
+    private static String describe(BackendFailure failure) {
+        if (failure instanceof BackendFailure.Unreachable u) {
+            return u.cause().toString();
+        }
+        return failure.toString();
     }
 
     /**

@@ -310,6 +310,46 @@ class GatewayFilesTest {
     }
 
     @Test
+    void readsAListOfBackendUrlsTriedInOrder() {
+        GatewayConfig config = parse("""
+                apis:
+                  - name: quotes
+                    backendUrl:
+                      - ws://quotes-a:8080/ws
+                      - wss://quotes-b:8443/ws
+                  - name: one
+                    urlSuffix: /one
+                    backendUrl: ws://one:80/
+                """);
+
+        assertThat(config.apis().get(0).backendUrls())
+                .containsExactly(URI.create("ws://quotes-a:8080/ws"), URI.create("wss://quotes-b:8443/ws"));
+        assertThat(config.apis().get(1).failoverUrls()).isEmpty();
+    }
+
+    @Test
+    void refusesABadUrlInABackendListAtItsItem() {
+        GatewayFileException bad = failure("""
+                apis:
+                  - name: quotes
+                    backendUrl:
+                      - ws://quotes-a:8080/ws
+                      - http://quotes-b:8080/ws
+                """);
+        GatewayFileException empty = failure("""
+                apis:
+                  - name: quotes
+                    backendUrl: []
+                """);
+
+        assertThat(bad.line()).isEqualTo(5);
+        assertThat(bad.key()).isEqualTo("apis[0].backendUrl[1]");
+        assertThat(bad.problem()).contains("ws:// or wss://");
+        assertThat(empty.key()).isEqualTo("apis[0].backendUrl");
+        assertThat(empty.problem()).contains("one backend URL");
+    }
+
+    @Test
     void refusesABadCidrRange() {
         GatewayFileException e = failure("""
                 apis:

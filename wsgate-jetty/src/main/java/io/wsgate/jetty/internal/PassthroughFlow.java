@@ -113,10 +113,14 @@ public final class PassthroughFlow {
             if (failure != null) {
                 Throwable f = failure.getCause() != null && !(failure instanceof JettyBackendConnector.BackendFailureException)
                         ? failure.getCause() : failure;
-                ErrorResponse error = f instanceof JettyBackendConnector.BackendFailureException bfe
-                        ? exchange.backendFailed(bfe.failure())
-                        : exchange.backendFailed(new io.wsgate.core.BackendFailure.Unreachable(f));
-                writeError(response, callback, error);
+                io.wsgate.core.BackendFailure why = f instanceof JettyBackendConnector.BackendFailureException bfe
+                        ? bfe.failure() : new io.wsgate.core.BackendFailure.Unreachable(f);
+                Optional<Admission.Admitted> next = exchange.nextBackend(admitted, why);
+                if (next.isPresent()) {
+                    connectBackend(exchange, next.get(), request, response, callback);
+                    return;
+                }
+                writeError(response, callback, exchange.backendFailed(why));
             } else {
                 upgradeClient(exchange, admitted, session, backend, request, response, callback);
             }

@@ -192,9 +192,19 @@ public final class GatewayFileReader {
         source.check(a.require("name"), a.path("name"), () -> ApiDefinition.builder(name).backend("ws://name.check/").build());
         ApiDefinition.Builder b = ApiDefinition.builder(name);
         a.text("displayName").ifPresent(b::displayName);
-        String url = a.requireText("backendUrl");
-        source.check(a.require("backendUrl"), a.path("backendUrl"), () -> ApiDefinition.builder(name).backend(url).build());
-        b.backend(url);
+        YamlNode urlNode = a.require("backendUrl");
+        List<YamlNode> urlItems = source.items(urlNode);
+        if (urlItems.isEmpty()) {
+            throw source.error(urlNode, a.path("backendUrl"), "give one backend URL, or a list of them tried in order");
+        }
+        List<java.net.URI> urls = new ArrayList<>();
+        for (int i = 0; i < urlItems.size(); i++) {
+            String path = a.path("backendUrl") + (urlNode instanceof YamlNode.Sequence ? "[" + i + "]" : "");
+            String text = source.text(urlItems.get(i), path);
+            urls.add(source.check(urlItems.get(i), path, () -> ApiDefinition.builder(name).backend(text).build().backendUrl()));
+        }
+        String url = urls.get(0).toString();
+        b.backends(urls);
         a.get("schemes").ifPresent(n -> {
             List<UrlScheme> schemes = new ArrayList<>();
             List<YamlNode> items = source.items(n);

@@ -41,7 +41,18 @@ public final class BackendRequests {
      * @return the backend request before policies
      */
     public static BackendRequest initial(ApiDefinition api, HandshakeRequest request, String restPath) {
-        return new BackendRequest(backendUri(api.backendUrl(), restPath, request.query()),
+        return initial(api, api.backendUrl(), request, restPath);
+    }
+
+    /**
+     * @param api        the API reached
+     * @param backendUrl one of the API's backend URLs
+     * @param request    the client's request
+     * @param restPath   the raw rest of the path after the API's URL suffix
+     * @return the request to that backend before policies
+     */
+    public static BackendRequest initial(ApiDefinition api, java.net.URI backendUrl, HandshakeRequest request, String restPath) {
+        return new BackendRequest(backendUri(backendUrl, restPath, request.query()),
                 forwardedHeaders(request), request.offeredSubprotocols());
     }
 

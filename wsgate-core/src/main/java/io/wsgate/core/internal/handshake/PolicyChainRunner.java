@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.handshake;
 
+import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.Admission;
@@ -35,17 +36,19 @@ public final class PolicyChainRunner {
      * @param initial the context before the first policy
      * @param timeout how long the whole chain may take
      * @param errors  renders the refusals (with the API's error overrides)
+     * @param applied receives the backend changes the policies applied, in order
      * @return the admission; never completes exceptionally
      */
     public static CompletionStage<Admission> run(List<HandshakePolicy> chain, HandshakeContext initial, Duration timeout,
-                                                 ErrorResponses errors) {
+                                                 ErrorResponses errors, List<BackendChange> applied) {
         if (chain.isEmpty()) {
             return CompletableFuture.completedFuture(
                     new Admission.Admitted(initial.backend(), initial.api().limits(), initial.attributes()));
         }
         String requestId = initial.requestId();
         String api = initial.api().name();
-        return ChainRunner.run(chain, requestId, initial.request(), initial.api(), initial.backend(), initial.attributes())
+        return ChainRunner.run(chain, requestId, initial.request(), initial.api(), initial.backend(), initial.attributes(),
+                        applied)
                 .toCompletableFuture()
                 .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .handle((outcome, error) -> {

@@ -9,6 +9,7 @@ import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.policy.ChainOutcome;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +38,27 @@ public final class ChainRunner {
      */
     public static CompletionStage<ChainOutcome> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
                                                     ApiDefinition api, BackendRequest backend, Map<String, Object> attributes) {
+        return run(policies, requestId, request, api, backend, attributes, new ArrayList<>());
+    }
+
+    /**
+     * Runs the chain and records every backend change applied, in order (to apply them again to another
+     * backend of the API: failover).
+     *
+     * @param applied receives the changes, one step after the other (each step happens-before the next and the outcome)
+     * @see #run(List, String, HandshakeRequest, ApiDefinition, BackendRequest, Map)
+     */
+    public static CompletionStage<ChainOutcome> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
+                                                    ApiDefinition api, BackendRequest backend, Map<String, Object> attributes,
+                                                    List<BackendChange> applied) {
         CompletableFuture<ChainOutcome> result = new CompletableFuture<>();
-        step(policies, 0, requestId, request, api, backend, new HashMap<>(attributes), result);
+        step(policies, 0, requestId, request, api, backend, new HashMap<>(attributes), result, applied);
         return result;
     }
 
     private static void step(List<HandshakePolicy> policies, int index, String requestId, HandshakeRequest request,
                              ApiDefinition api, BackendRequest backend, Map<String, Object> attributes,
-                             CompletableFuture<ChainOutcome> result) {
+                             CompletableFuture<ChainOutcome> result, List<BackendChange> applied) {
         // Loop while policies complete synchronously; recurse only from an asynchronous completion.
         int i = index;
         BackendRequest current = backend;
@@ -66,9 +80,9 @@ public final class ChainRunner {
                 int next = i;
                 BackendRequest before = current;
                 stage.whenComplete((decision, error) -> {
-                    BackendRequest after = apply(policy, decision, error, before, attributes, result);
+                    BackendRequest after = apply(policy, decision, error, before, attributes, result, applied);
                     if (after != null) {
-                        step(policies, next + 1, requestId, request, api, after, attributes, result);
+                        step(policies, next + 1, requestId, request, api, after, attributes, result, applied);
                     }
                 });
                 return;
@@ -80,7 +94,7 @@ public final class ChainRunner {
             } catch (Throwable e) {
                 error = e;
             }
-            current = apply(policy, decision, error, current, attributes, result);
+            current = apply(policy, decision, error, current, attributes, result, applied);
             if (current == null) {
                 return;
             }
@@ -92,7 +106,7 @@ public final class ChainRunner {
     /** @return the backend request after the decision, or null when the chain ended (result completed) */
     private static BackendRequest apply(HandshakePolicy policy, HandshakeDecision decision, Throwable error,
                                         BackendRequest backend, Map<String, Object> attributes,
-                                        CompletableFuture<ChainOutcome> result) {
+                                        CompletableFuture<ChainOutcome> result, List<BackendChange> applied) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             result.complete(new ChainOutcome.Failed(cause, policy.name(), attributes));
@@ -118,6 +132,7 @@ public final class ChainRunner {
             return null;
         }
         attributes.putAll(proceed.attributes());
+        applied.addAll(proceed.changes());
         return next;
     }
 }
