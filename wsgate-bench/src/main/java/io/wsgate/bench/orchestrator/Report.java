@@ -122,12 +122,18 @@ final class Report {
                 if (t == ref || a == null || t.kind() == Target.Kind.DIRECT) {
                     continue;
                 }
-                out.append(String.format(Locale.ROOT, "- %s ÷ %s: %s%s p50 %s, p99 %s, CPU/1k %s%n", t.name(), ref.name(),
+                out.append(String.format(Locale.ROOT, "- %s ÷ %s: %s%s p50 %s, p99 %s, CPU/1k %s (without JIT threads %s)%n",
+                        t.name(), ref.name(),
                         open ? "" : (mode.id.startsWith("handshake") ? "handshakes/s " : "msg/s ") + ratio(a.rate, r.rate) + ",",
                         open ? "" : "", ratio(p(a.latency, 50), p(r.latency, 50)), ratio(p(a.latency, 99), p(r.latency, 99)),
-                        ratio(a.proxyCpuPer1k, r.proxyCpuPer1k)));
+                        ratio(a.proxyCpuPer1k, r.proxyCpuPer1k), ratio(withoutJit(a), withoutJit(r))));
             }
         }
+    }
+
+    /** The proxy's CPU per 1,000 without its JIT compiler threads (all of it for a process without a JIT). */
+    private static double withoutJit(Agg a) {
+        return Double.isNaN(a.jitPct) ? a.proxyCpuPer1k : a.proxyCpuPer1k * (1 - a.jitPct / 100);
     }
 
     private static Agg aggregate(List<Orchestrator.Measured> runs) {
