@@ -3,7 +3,12 @@ package io.wsgate.core.config;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
+import io.wsgate.core.ErrorOverride;
+import io.wsgate.core.ErrorResponse;
+import io.wsgate.core.Exchange;
+import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.GatewayError;
 import io.wsgate.core.policy.ChainOutcome;
 import io.wsgate.core.policy.ChainStep;
 import io.wsgate.core.policy.JwtValidation;
@@ -237,7 +242,87 @@ class GatewayFilesTest {
     }
 
     @Test
-    void refusesTheErrorResponsesKeyUntilOverridesCanBeDeclared() {
+    void readsErrorResponseOverridesOfTheGatewayAndOfAnApi() {
+        GatewayConfig config = parse("""
+                gateway:
+                  errorResponses:
+                    API_NOT_FOUND:
+                      status: 410
+                      body: "no such room (${requestId})"
+                      headers: { Content-Type: text/plain; charset=utf-8 }
+                    UNAUTHORIZED:
+                      message: Sign in first.
+                      headers:
+                        WWW-Authenticate: Bearer realm="edge"
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    urlSuffix: /chat
+                    errorResponses:
+                      UNAUTHORIZED: { status: 403, body: '{"e":"${error}","m":"${message}"}' }
+                """);
+
+        ErrorOverride notFound = config.errorResponses().get(GatewayError.API_NOT_FOUND);
+        assertThat(notFound.status()).hasValue(410);
+        assertThat(notFound.bodyTemplate()).contains("no such room (${requestId})");
+        assertThat(notFound.headers().first("Content-Type")).contains("text/plain; charset=utf-8");
+        ErrorOverride chat = config.errorResponses("chat").get(GatewayError.UNAUTHORIZED);
+        assertThat(chat.status()).hasValue(403);
+        assertThat(chat.message()).contains("Sign in first.");
+        assertThat(chat.headers().first("WWW-Authenticate")).contains("Bearer realm=\"edge\"");
+        assertThat(config.errorResponses().get(GatewayError.UNAUTHORIZED).status()).isEmpty();
+
+        Gateway gateway = Gateway.create(config);
+        Exchange exchange = gateway.exchange(HandshakeRequest.builder().path("/nowhere").build(), "/nowhere");
+        ErrorResponse response = exchange.validate().orElseThrow();
+        assertThat(response.status()).isEqualTo(410);
+        assertThat(new String(response.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("no such room (" + exchange.requestId() + ")");
+    }
+
+    @Test
+    void refusesAnUnknownErrorCodeABadStatusAnUnknownKeyAndABadTemplateWhereTheyStand() {
+        GatewayFileException code = failure("""
+                gateway:
+                  errorResponses:
+                    UNAUTHORISED: { status: 401 }
+                apis: []
+                """);
+        GatewayFileException status = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    errorResponses:
+                      RATE_LIMITED:
+                        status: 200
+                """);
+        GatewayFileException key = failure("""
+                gateway:
+                  errorResponses:
+                    RATE_LIMITED: { statuss: 503 }
+                apis: []
+                """);
+        GatewayFileException template = failure("""
+                gateway:
+                  errorResponses:
+                    RATE_LIMITED: { body: "slow down ${user}" }
+                apis: []
+                """);
+
+        assertThat(code.line()).isEqualTo(3);
+        assertThat(code.key()).isEqualTo("gateway.errorResponses.UNAUTHORISED");
+        assertThat(code.problem()).contains("not an error code").contains("UNAUTHORIZED");
+        assertThat(status.line()).isEqualTo(6);
+        assertThat(status.key()).isEqualTo("apis[0].errorResponses.RATE_LIMITED.status");
+        assertThat(status.problem()).contains("400 to 599").contains("200");
+        assertThat(key.key()).isEqualTo("gateway.errorResponses.RATE_LIMITED.statuss");
+        assertThat(key.problem()).contains("status", "message", "headers", "body");
+        assertThat(template.key()).isEqualTo("gateway.errorResponses.RATE_LIMITED.body");
+        assertThat(template.problem()).contains("${user}");
+    }
+
+    @Test
+    void refusesErrorResponsesAtTheTopOfTheFileTheyBelongUnderGateway() {
         GatewayFileException e = failure("""
                 errorResponses:
                   UNAUTHORIZED: { status: 401 }

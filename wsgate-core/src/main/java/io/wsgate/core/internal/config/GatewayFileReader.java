@@ -5,6 +5,8 @@ import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.ErrorOverride;
+import io.wsgate.core.GatewayError;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.policy.ClientAddresses;
@@ -18,11 +20,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Turns a gateway file's tree into a {@link GatewayConfig} through the same builders code uses, checking on
@@ -95,6 +99,7 @@ public final class GatewayFileReader {
             config.connectionLimits(connectionLimits(limits.get(), policies));
         }
         catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL));
+        g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
         g.finish();
 
         Map<String, ProductDefinition> products = new LinkedHashMap<>();
@@ -114,7 +119,7 @@ public final class GatewayFileReader {
         Map<String, ApiDefinition> bySuffix = new LinkedHashMap<>();
         for (int i = 0; i < apiItems.size(); i++) {
             MapReader a = MapReader.of(source, apiItems.get(i), "apis[" + i + "]");
-            ApiDefinition api = api(a, policies, products);
+            ApiDefinition api = api(a, policies, products, config);
             if (byName.putIfAbsent(api.name(), api) != null) {
                 throw source.error(a.require("name"), a.path("name"), "two APIs are named '" + api.name() + "': give every API its own name");
             }
@@ -187,7 +192,8 @@ public final class GatewayFileReader {
         return source.check(p.node(), p.path(), b::build);
     }
 
-    private ApiDefinition api(MapReader a, PolicyReader policies, Map<String, ProductDefinition> products) {
+    private ApiDefinition api(MapReader a, PolicyReader policies, Map<String, ProductDefinition> products,
+                              GatewayConfig.Builder config) {
         String name = a.requireText("name");
         source.check(a.require("name"), a.path("name"), () -> ApiDefinition.builder(name).backend("ws://name.check/").build());
         ApiDefinition.Builder b = ApiDefinition.builder(name);
@@ -246,8 +252,41 @@ public final class GatewayFileReader {
         List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API);
         List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE);
         b.policies(apiPolicies).onHandshake(onHandshake);
+        a.map("errorResponses").ifPresent(m -> errorResponses(m, (error, override) -> config.errorResponse(name, error, override)));
         a.finish();
         return source.check(a.node(), a.path(), b::build);
+    }
+
+    /** Reads a map of error-table overrides: CODE to status, message, headers, body. */
+    private void errorResponses(MapReader m, BiConsumer<GatewayError, ErrorOverride> sink) {
+        for (YamlNode.Entry entry : m.node().entries().values()) {
+            String code = entry.key();
+            m.get(code);
+            GatewayError error = Arrays.stream(GatewayError.values()).filter(e -> e.code().equals(code)).findFirst()
+                    .orElseThrow(() -> source.error(entry, m.path(code), "'" + code + "' is not an error code of the gateway; the codes are "
+                            + Arrays.stream(GatewayError.values()).map(GatewayError::code).toList()));
+            MapReader o = MapReader.of(source, entry.value(), m.path(code));
+            ErrorOverride.Builder b = ErrorOverride.builder();
+            o.get("status").ifPresent(n -> {
+                long status = source.integer(n, o.path("status"), Integer.MIN_VALUE, Integer.MAX_VALUE);
+                source.check(n, o.path("status"), () -> b.status((int) status));
+            });
+            o.text("message").ifPresent(b::message);
+            o.map("headers").ifPresent(h -> {
+                for (YamlNode.Entry header : h.node().entries().values()) {
+                    String value = h.text(header.key()).orElse("");
+                    source.check(header.value(), h.path(header.key()), () -> b.header(header.key(), value));
+                }
+                h.finish();
+            });
+            o.get("body").ifPresent(n -> {
+                String body = source.text(n, o.path("body"));
+                source.check(n, o.path("body"), () -> b.body(body));
+            });
+            o.finish();
+            sink.accept(error, b.build());
+        }
+        m.finish();
     }
 
     private ApiLimits limits(MapReader l) {
