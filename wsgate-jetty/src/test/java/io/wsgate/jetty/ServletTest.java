@@ -2,6 +2,9 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.policy.JwtAlgorithm;
+import io.wsgate.core.policy.JwtKey;
+import io.wsgate.core.policy.JwtValidation;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -57,7 +60,10 @@ class ServletTest {
         }), "/hello");
         GatewayConfig config = GatewayConfig.builder()
                 .api(ApiDefinition.builder("echo").backend(backend.url("/backend")).urlSuffix("/echo").build(),
-                        ApiDefinition.builder("gated").backend(backend.url("/gated")).urlSuffix("/gated").build())
+                        ApiDefinition.builder("gated").backend(backend.url("/gated")).urlSuffix("/gated").build(),
+                        ApiDefinition.builder("guarded").backend(backend.url("/backend")).urlSuffix("/guarded")
+                                .onHandshake(JwtValidation.builder().key(JwtKey.hmac(JwtAlgorithm.HS256, PolicyTestBase.SECRET))
+                                        .build()).build())
                 .build();
         servlet = WsGateServlet.builder(config).build();
         ServletHolder holder = new ServletHolder(servlet);
@@ -108,6 +114,28 @@ class ServletTest {
                 GatewayTestBase.upgradeRequest("/app/ws/none").getBytes());
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.body()).contains("API_NOT_FOUND");
+    }
+
+    @Test
+    void aPolicyRejectionReachesTheClientThroughTheServletWhileAValidTokenIsRelayed() throws Exception {
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        GatewayTestBase.RawResponse refused = GatewayTestBase.raw(port,
+                GatewayTestBase.upgradeRequest("/app/ws/guarded", "Authorization: Bearer not-a-token").getBytes());
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer").contains("invalid_token");
+        assertThat(refused.body()).contains("\"error\":\"UNAUTHORIZED\"").containsPattern("\"requestId\":\"[^\"]+\"");
+        assertThat(backend.handshakes).isEmpty();
+
+
+        RecordingClient admitted = new RecordingClient();
+        CoreClientUpgradeRequest withToken = CoreClientUpgradeRequest.from(client, URI.create(url("/app/ws/guarded")), admitted);
+        withToken.headers(h -> h.put("Authorization", "Bearer " + PolicyTestBase.token(b -> b)));
+        admitted.session = client.connect(withToken).get(10, TimeUnit.SECONDS);
+        admitted.sendText("with a token");
+        assertThat(TestBackend.text(admitted.nextData())).isEqualTo("with a token");
+        admitted.session.close(1000, "bye", Callback.NOOP);
+        assertThat(admitted.awaitClosed().getCode()).isEqualTo(1000);
     }
 
     @Test
