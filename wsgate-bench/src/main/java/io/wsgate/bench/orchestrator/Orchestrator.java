@@ -522,9 +522,23 @@ public final class Orchestrator {
     }
 
     private static double heapUsedKiB(long pid) {
+        // One "used NK" per heap space: G1 prints one line for the whole heap, Serial and Parallel one per
+        // generation (young, then old); the Metaspace lines are not heap.
         return jcmd(pid, "GC.heap_info").map(out -> {
-            Matcher m = Pattern.compile("used (\\d+)K").matcher(out);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            double used = 0;
+            boolean found = false;
+            Pattern p = Pattern.compile("used (\\d+)K");
+            for (String line : out.split("\n")) {
+                if (line.contains("Metaspace") || line.contains("class space")) {
+                    continue;
+                }
+                Matcher m = p.matcher(line);
+                if (m.find()) {
+                    used += Double.parseDouble(m.group(1));
+                    found = true;
+                }
+            }
+            return found ? used : Double.NaN;
         }).orElse(Double.NaN);
     }
 
