@@ -8,18 +8,16 @@ import java.util.Objects;
  *
  * <p>Defaults ({@link #ofDefaults()}): messages up to 1 MiB (bytes counted across fragments) and
  * frames up to the same size; a pair idle for 5 minutes in both directions is closed (pings
- * count as activity); the backend must answer the handshake within 10 seconds; no keepalive
- * pings from the gateway.
+ * count as activity); the backend must answer the handshake within 10 seconds.
  *
  * @param maxMessageSize    the largest message, in bytes, counted across its fragments; beyond it the
  *                          sender gets close 1009 and the other side is closed too
  * @param maxFrameSize      the largest single frame, in bytes; beyond it the sender gets close 1009
  * @param idleTimeout       how long a pair may pass no frame in either direction before it is closed
  * @param handshakeTimeout  how long the backend may take to answer the gateway's handshake (then 504)
- * @param keepAliveInterval how often the gateway pings both sides of an idle pair; {@link Duration#ZERO} for never
  */
 public record ApiLimits(long maxMessageSize, long maxFrameSize, Duration idleTimeout,
-                        Duration handshakeTimeout, Duration keepAliveInterval) {
+                        Duration handshakeTimeout) {
 
     /** Default largest message: 1 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
@@ -29,7 +27,7 @@ public record ApiLimits(long maxMessageSize, long maxFrameSize, Duration idleTim
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final ApiLimits DEFAULTS = new ApiLimits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_MESSAGE_SIZE,
-            DEFAULT_IDLE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT, Duration.ZERO);
+            DEFAULT_IDLE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
 
     /** Checks every limit and names the bad one. */
     public ApiLimits {
@@ -41,10 +39,6 @@ public record ApiLimits(long maxMessageSize, long maxFrameSize, Duration idleTim
         }
         requirePositive("idleTimeout", idleTimeout);
         requirePositive("handshakeTimeout", handshakeTimeout);
-        Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
-        if (keepAliveInterval.isNegative()) {
-            throw new IllegalArgumentException("keepAliveInterval must not be negative, got " + keepAliveInterval);
-        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -62,26 +56,21 @@ public record ApiLimits(long maxMessageSize, long maxFrameSize, Duration idleTim
     /** @return these limits with another largest message; the largest frame follows when it was equal */
     public ApiLimits withMaxMessageSize(long bytes) {
         long frame = maxFrameSize == maxMessageSize ? bytes : Math.min(maxFrameSize, bytes);
-        return new ApiLimits(bytes, frame, idleTimeout, handshakeTimeout, keepAliveInterval);
+        return new ApiLimits(bytes, frame, idleTimeout, handshakeTimeout);
     }
 
     /** @return these limits with another largest frame */
     public ApiLimits withMaxFrameSize(long bytes) {
-        return new ApiLimits(maxMessageSize, bytes, idleTimeout, handshakeTimeout, keepAliveInterval);
+        return new ApiLimits(maxMessageSize, bytes, idleTimeout, handshakeTimeout);
     }
 
     /** @return these limits with another idle timeout */
     public ApiLimits withIdleTimeout(Duration timeout) {
-        return new ApiLimits(maxMessageSize, maxFrameSize, timeout, handshakeTimeout, keepAliveInterval);
+        return new ApiLimits(maxMessageSize, maxFrameSize, timeout, handshakeTimeout);
     }
 
     /** @return these limits with another handshake timeout */
     public ApiLimits withHandshakeTimeout(Duration timeout) {
-        return new ApiLimits(maxMessageSize, maxFrameSize, idleTimeout, timeout, keepAliveInterval);
-    }
-
-    /** @return these limits with another keepalive interval ({@link Duration#ZERO}: none) */
-    public ApiLimits withKeepAliveInterval(Duration interval) {
-        return new ApiLimits(maxMessageSize, maxFrameSize, idleTimeout, handshakeTimeout, interval);
+        return new ApiLimits(maxMessageSize, maxFrameSize, idleTimeout, timeout);
     }
 }

@@ -75,7 +75,6 @@ class GatewayFilesTest {
                   maxFrameSize: 16384
                   idleTimeout: 2m
                   handshakeTimeout: PT3S
-                  keepAlive: 30s
                 policies:
                   - check-header: { name: X-Client, values: [web, ios], status: 401 }
                 onHandshake:
@@ -124,7 +123,6 @@ class GatewayFilesTest {
         assertThat(chat.limits().maxFrameSize()).isEqualTo(16384);
         assertThat(chat.limits().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(chat.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(chat.limits().keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.apis().get(1).schemes()).containsExactlyInAnyOrder(UrlScheme.WS, UrlScheme.WSS);
         assertThat(chat.enforceTokenExpiry()).isTrue();
         assertThat(config.apis().get(1).enforceTokenExpiry()).isFalse();

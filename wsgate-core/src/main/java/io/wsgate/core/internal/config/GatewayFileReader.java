@@ -310,12 +310,6 @@ public final class GatewayFileReader {
         if (handshake.isPresent()) {
             limits = limits.withHandshakeTimeout(handshake.get());
         }
-        Optional<YamlNode> keepAlive = l.get("keepAlive");
-        if (keepAlive.isPresent()) {
-            var d = source.duration(keepAlive.get(), l.path("keepAlive"));
-            ApiLimits current = limits;
-            limits = source.check(keepAlive.get(), l.path("keepAlive"), () -> current.withKeepAliveInterval(d));
-        }
         l.finish();
         return limits;
     }
