@@ -244,7 +244,9 @@ public final class Orchestrator {
         if (wsgateJar.isPresent()) {
             List<String> cmd = new ArrayList<>(serverPin);
             cmd.add(javaBin);
-            cmd.addAll(List.of("-Xms1g", "-Xmx1g"));
+            // The whole heap resident from the start: the RSS growth of the concurrency mode is then the
+            // memory outside the heap, whatever earlier modes touched, and the heap per pair is counted apart.
+            cmd.addAll(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
             if (!opts.flag("wsgate-access-log")) {
                 // nginx runs with access_log off: the gateway's one line per pair goes off too
                 cmd.add("-Dorg.slf4j.simpleLogger.log.wsgate.access=warn");

@@ -85,13 +85,15 @@ final class Report {
         if (!held.isEmpty()) {
             out.append("\n### concurrency: ").append(Orchestrator.Mode.CONCURRENCY.title).append("\n\n");
             Table table = new Table("target", "pairs asked", "opened", "echoed", "alive at end", "open s",
-                    "proxy RSS KiB/pair", "proxy heap KiB/pair", "backend RSS KiB/conn");
+                    "proxy RSS KiB/pair", "proxy heap KiB/pair", "proxy memory KiB/pair", "backend RSS KiB/conn");
             held.forEach((name, h) -> table.row(name, h.result().requested(), h.result().opened(), h.result().verified(),
                     h.result().aliveAtEnd(), num(h.result().openNanos() / 1e9, 1), num(h.proxyRssKiB(), 1),
-                    num(h.proxyHeapKiB(), 1), num(h.backendRssKiB(), 1)));
+                    num(h.proxyHeapKiB(), 1), num(memory(h), 1), num(h.backendRssKiB(), 1)));
             out.append(table.render());
             out.append("\nRSS and heap per pair: growth of the proxy's resident memory (and, for a JVM, of its heap "
-                    + "after a full GC) from before the pairs were opened to while they were all held, over the pairs echoed.\n");
+                    + "after a full GC) from before the pairs were opened to while they were all held, over the pairs echoed. "
+                    + "wsgate's heap is resident from the start (-XX:+AlwaysPreTouch), so its RSS growth is the memory outside "
+                    + "the heap; its memory per pair is that plus the heap per pair. For other processes it is the RSS growth.\n");
             for (Target ref : targets) {
                 if (ref.kind() != Target.Kind.NGINX && ref.kind() != Target.Kind.PEER || !held.containsKey(ref.name())) {
                     continue;
@@ -100,8 +102,8 @@ final class Report {
                     if (t == ref || t.kind() == Target.Kind.DIRECT || !held.containsKey(t.name())) {
                         continue;
                     }
-                    out.append(String.format(Locale.ROOT, "- %s ÷ %s: RSS/pair %s, pairs echoed %s%n", t.name(), ref.name(),
-                            ratio(held.get(t.name()).proxyRssKiB(), held.get(ref.name()).proxyRssKiB()),
+                    out.append(String.format(Locale.ROOT, "- %s ÷ %s: memory/pair %s, pairs echoed %s%n", t.name(), ref.name(),
+                            ratio(memory(held.get(t.name())), memory(held.get(ref.name()))),
                             ratio(held.get(t.name()).result().verified(), held.get(ref.name()).result().verified())));
                 }
             }
@@ -129,6 +131,11 @@ final class Report {
                         ratio(a.proxyCpuPer1k, r.proxyCpuPer1k), ratio(withoutJit(a), withoutJit(r))));
             }
         }
+    }
+
+    /** Memory per pair: RSS growth, plus the heap growth for a JVM (whose heap is resident from the start). */
+    private static double memory(Orchestrator.Held h) {
+        return Double.isNaN(h.proxyHeapKiB()) ? h.proxyRssKiB() : h.proxyRssKiB() + Math.max(0, h.proxyHeapKiB());
     }
 
     /** The proxy's CPU per 1,000 without its JIT compiler threads (all of it for a process without a JIT). */
