@@ -94,6 +94,13 @@ final class Report {
                     + "after a full GC) from before the pairs were opened to while they were all held, over the pairs echoed. "
                     + "wsgate's heap is resident from the start (-XX:+AlwaysPreTouch), so its RSS growth is the memory outside "
                     + "the heap; its memory per pair is that plus the heap per pair. For other processes it is the RSS growth.\n");
+            held.forEach((name, h) -> {
+                if (h.proxyHeapKiB() < 0.5 && results.size() > 0) {
+                    out.append("Note: ").append(name).append("'s heap (after a full GC) did not grow with its pairs: "
+                            + "memory the modes before left behind (probably pooled buffers) was freed meanwhile, so this "
+                            + "run cannot measure it; run --modes concurrency alone for its memory per pair.\n");
+                }
+            });
             for (Target ref : targets) {
                 if (ref.kind() != Target.Kind.NGINX && ref.kind() != Target.Kind.PEER || !held.containsKey(ref.name())) {
                     continue;
