@@ -147,11 +147,11 @@ public final class JwksKeys {
                 continue;
             }
             lastAttempt = clock.instant();
-            mine.whenComplete((s, e) -> inflight.compareAndSet(mine, null));
             try {
                 executor.execute(() -> fetch(mine));
             } catch (RuntimeException rejected) {
                 LOG.warn("JWKS {}: the fetch could not be started: {}", url, rejected.toString());
+                inflight.compareAndSet(mine, null);
                 mine.completeExceptionally(rejected);
             }
             return mine;
@@ -168,10 +168,13 @@ public final class JwksKeys {
             Snapshot s = new Snapshot(Map.copyOf(keys), clock.instant());
             snapshot = s;
             LOG.debug("JWKS {}: {} signing key(s) fetched", url, keys.size());
+            // No longer in flight before anyone waiting hears the outcome: a caller that acts on it starts afresh.
+            inflight.compareAndSet(result, null);
             result.complete(s);
         } catch (JwkException | RuntimeException e) {
             LOG.warn("JWKS {}: the key set could not be fetched ({}); tokens needing a key it lacks are refused",
                     url, e.toString());
+            inflight.compareAndSet(result, null);
             result.completeExceptionally(e);
         }
     }
