@@ -76,7 +76,7 @@ public final class EchoBackend {
                 if (!request.getSubProtocols().isEmpty()) {
                     response.setAcceptedSubProtocol(request.getSubProtocols().get(0));
                 }
-                return new EchoFrameHandler();
+                return new io.wsgate.examples.EchoBackend.Echo();
             }
 
             @Override
