@@ -15,6 +15,7 @@ import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
 import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,8 @@ public final class Exchange {
     private volatile ApiCatalog.Route route;
     private volatile Map<String, Object> attributes = Map.of();
     private final AtomicReference<ConnectionLimiter.Permit> permit = new AtomicReference<>();
+    /** The request selected its product with a subscription key, which the backend must not get. */
+    private volatile boolean keyToStrip;
 
     Exchange(Gateway gateway, Gateway.State state, HandshakeRequest request, String pathInMount, String requestId) {
         this.gateway = gateway;
@@ -143,6 +146,11 @@ public final class Exchange {
                     new Admission.Refused(refuse(errors().render(refused.rejection(), requestId))));
         }
         ProductSelection.Selected selected = (ProductSelection.Selected) selection;
+        if (selected.key().isPresent()) {
+            // The subscription key is the gateway's credential, not the backend's: it is not forwarded.
+            keyToStrip = true;
+            initial = withoutSubscriptionKey(initial);
+        }
         Map<String, Object> initialAttributes = new HashMap<>();
         selected.chain().product().ifPresent(p -> initialAttributes.put(ProductSelection.PRODUCT_ATTRIBUTE, p));
         selected.key().ifPresent(k -> initialAttributes.put(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, k));
@@ -178,6 +186,12 @@ public final class Exchange {
      * The API's failover backends, each with the client's path and query and the policies' changes applied
      * in order; none when a policy chose the backend ({@code set-backend} replaces the list).
      */
+    private BackendRequest withoutSubscriptionKey(BackendRequest backend) {
+        PolicyCatalog catalog = state.config().policies();
+        BackendRequest r = new BackendChange.RemoveHeader(catalog.subscriptionHeader()).applyTo(backend);
+        return new BackendChange.RemoveQueryParameter(catalog.subscriptionQuery()).applyTo(r);
+    }
+
     private Admission.Admitted withFailovers(Admission.Admitted admitted, List<BackendChange> applied) {
         ApiDefinition api = api();
         List<BackendChange> changes;
@@ -191,6 +205,9 @@ public final class Exchange {
         for (URI url : api.failoverUrls()) {
             try {
                 BackendRequest candidate = BackendRequests.initial(api, url, request, route.restPath());
+                if (keyToStrip) {
+                    candidate = withoutSubscriptionKey(candidate);
+                }
                 for (BackendChange change : changes) {
                     candidate = change.applyTo(candidate);
                 }

@@ -195,9 +195,14 @@ class ExchangeTest {
                     assertThat(r.response().status()).isEqualTo(401);
                     assertThat(r.response().code()).isEqualTo("SUBSCRIPTION_KEY_MISSING");
                 });
-        Exchange keyed = gateway.exchange(upgrade("/echo").header(PolicyCatalog.DEFAULT_SUBSCRIPTION_HEADER, "k1").build(), "/echo");
-        assertThat(admit(keyed)).isInstanceOfSatisfying(Admission.Admitted.class,
-                a -> assertThat(a.attributes()).containsEntry(ProductSelection.PRODUCT_ATTRIBUTE, "gold"));
+        Exchange keyed = gateway.exchange(upgrade("/echo").query("subscription-key=k1&x=1")
+                .header(PolicyCatalog.DEFAULT_SUBSCRIPTION_HEADER, "k1").build(), "/echo");
+        assertThat(admit(keyed)).isInstanceOfSatisfying(Admission.Admitted.class, a -> {
+            assertThat(a.attributes()).containsEntry(ProductSelection.PRODUCT_ATTRIBUTE, "gold");
+            assertThat(a.backend().headers().contains(PolicyCatalog.DEFAULT_SUBSCRIPTION_HEADER))
+                    .as("the subscription key is the gateway's, not forwarded").isFalse();
+            assertThat(a.backend().uri().getRawQuery()).isEqualTo("x=1");
+        });
         keyed.abandon("done");
         assertThat(gateway.config().explain("echo")).contains("gold");
     }
