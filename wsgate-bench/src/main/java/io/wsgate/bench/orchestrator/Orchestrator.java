@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,11 +88,14 @@ public final class Orchestrator {
               --peer-pid NAME=PID       that peer's process, to report its CPU and memory
               --no-wsgate               skip wsgate (default: wsgate-examples/target/wsgate-demo.jar)
               --wsgate-jar PATH         the demo gateway jar
-              --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL)
+              --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL);
+                                        --route or --config here replaces the generated gateway file (then /echo must exist)
               --wsgate-jvm-arg ARG      extra JVM argument for the gateway (heap is fixed at -Xms1g -Xmx1g)
               --wsgate-access-log       keep the gateway's access log (off by default, as nginx's access_log is)
-              --jwt-path PATH           wsgate path of a route with a JWT policy, used by handshake-jwt (default: the plain route)
-              --jwt-secret S            HMAC-256 secret the driver signs its tokens with
+              --jwt-path PATH           wsgate path of the route with a JWT policy, used by handshake-jwt (default /echo-jwt,
+                                        which the generated gateway file declares; with --route or --config in --wsgate-arg,
+                                        give it yourself, or the token is only carried on /echo)
+              --jwt-secret S            HMAC-256 secret (at least 32 bytes) the driver signs its tokens with and wsgate checks
               --modes a,b,...           tp64,tp16k,latency,handshake,handshake-jwt,concurrency (default: all)
               --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m); prime: per mode, before round 1
               --rate N                  offered load of the latency mode, msg/s (default 2000)
@@ -203,9 +208,24 @@ public final class Orchestrator {
             }
         }
 
-        String token = JWT.create().withIssuer("wsgate-bench").withAudience("wsgate").withSubject("bench")
-                .withExpiresAt(Instant.now().plus(2, ChronoUnit.HOURS))
-                .sign(Algorithm.HMAC256(opts.value("jwt-secret").orElse("wsgate-bench-secret-0123456789abcdef0123")));
+        String jwtSecret = opts.value("jwt-secret").orElse(DEFAULT_JWT_SECRET);
+        if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new UsageException("--jwt-secret must be at least 32 bytes (HS256 keys shorter than the hash are refused by wsgate)");
+        }
+        String token = jwt(jwtSecret, JWT_ISSUER, JWT_AUDIENCE);
+        List<String> wsgateArgs = opts.values("wsgate-arg");
+        // The gateway is declared in a generated file (the /echo route and a /echo-jwt route with a
+        // validate-jwt policy), unless the extra arguments declare the routing themselves.
+        boolean userRouting = wsgateArgs.stream().anyMatch(a -> a.equals("--config") || a.startsWith("--config=")
+                || a.equals("--route") || a.startsWith("--route="));
+        boolean userConfig = wsgateArgs.stream().anyMatch(a -> a.equals("--config") || a.startsWith("--config="));
+        String jwtPath = opts.value("jwt-path").orElse(userRouting ? "/echo" : DEFAULT_JWT_PATH);
+        if (!jwtPath.startsWith("/")) {
+            throw new UsageException("--jwt-path must start with '/', got '" + jwtPath + "'");
+        }
+        if (!userRouting && jwtPath.equals("/echo")) {
+            throw new UsageException("--jwt-path /echo: the plain route has no JWT policy; pick another path (default " + DEFAULT_JWT_PATH + ")");
+        }
 
         Path workDir = Files.createTempDirectory("wsgate-bench-");
         List<Launched> launched = Collections.synchronizedList(new ArrayList<>());
@@ -252,8 +272,15 @@ public final class Orchestrator {
                 cmd.add("-Dorg.slf4j.simpleLogger.log.wsgate.access=warn");
             }
             cmd.addAll(opts.values("wsgate-jvm-arg"));
-            cmd.addAll(List.of("-jar", wsgateJar.get().toString(), "--port", "0", "--route", "/echo=" + backendUrl + "/echo"));
-            for (String a : opts.values("wsgate-arg")) {
+            cmd.addAll(List.of("-jar", wsgateJar.get().toString(), "--port", "0"));
+            if (!userRouting) {
+                Path gatewayFile = workDir.resolve("wsgate.yaml");
+                Files.writeString(gatewayFile, gatewayFile(backendUrl + "/echo", jwtPath, jwtSecret));
+                cmd.addAll(List.of("--config", gatewayFile.toString()));
+            } else if (!userConfig) {
+                cmd.addAll(List.of("--route", "/echo=" + backendUrl + "/echo"));
+            }
+            for (String a : wsgateArgs) {
                 cmd.add(a.replace("{backend}", backendUrl));
             }
             Launched.Started gw = Launched.start("wsgate", cmd, workDir,
@@ -265,12 +292,23 @@ public final class Orchestrator {
             }
             String base = "ws://" + host + ":" + gw.ready().group(2);
             long pid = gw.process().pid();
+            URI jwtUri = URI.create(base + jwtPath);
             targets.add(new Target("wsgate", Target.Kind.WSGATE, URI.create(base + "/echo"),
-                    URI.create(base + opts.value("jwt-path").orElse("/echo")), () -> List.of(pid), Optional.of(pid)));
-            progress("wsgate on " + base + " (pid " + pid + ", " + wsgateJar.get() + ")");
-            if (opts.value("jwt-path").isEmpty()) {
+                    jwtUri, () -> List.of(pid), Optional.of(pid)));
+            progress("wsgate on " + base + " (pid " + pid + ", " + wsgateJar.get()
+                    + (userRouting ? ", routes from --wsgate-arg" : ", gateway file " + workDir.resolve("wsgate.yaml")) + ")");
+            if (userRouting && opts.value("jwt-path").isEmpty()) {
                 notes.add("handshake-jwt: the driver sends a Bearer token; wsgate validates it only on a route with a JWT "
-                        + "policy, given with --jwt-path (and --wsgate-arg to configure it); without one, the token is only carried");
+                        + "policy, given with --jwt-path; without one, the token is only carried");
+            } else {
+                // A JWT mode that does not validate would measure the wrong thing: refuse to run unless
+                // wsgate answers 401 to tokens it must refuse, before any load.
+                verifyJwtRefused(jwtUri, jwtSecret);
+                progress("wsgate " + jwtPath + ": a valid token gets 101; a missing, badly signed, wrong-issuer and "
+                        + "wrong-audience token get 401");
+                notes.add("handshake-jwt: wsgate validates the token on " + jwtPath + " (validate-jwt, HS256, issuer "
+                        + JWT_ISSUER + ", audience " + JWT_AUDIENCE + "; checked at start: bad tokens get 401); direct and "
+                        + "nginx only carry it, unvalidated");
             }
         }
         if (nginx.isPresent()) {
@@ -297,7 +335,10 @@ public final class Orchestrator {
         long startedAt = System.nanoTime();
         try (Clients clients = new Clients(1)) {
             for (Target t : targets) {
-                verifyEcho(clients, t, s.text());
+                verifyEcho(clients, t, s.text(), t.uri(), Optional.empty());
+                if (s.modes().contains(Mode.HANDSHAKE_JWT) && !t.jwtUri().equals(t.uri())) {
+                    verifyEcho(clients, t, s.text(), t.jwtUri(), Optional.of(token));
+                }
             }
             // JVM targets (and the echo backend behind direct) run every mode once before round 1, so that
             // the JIT compilers are done before any window opens; the table's JIT column shows what is left.
@@ -348,6 +389,91 @@ public final class Orchestrator {
         return 0;
     }
 
+    static final String JWT_ISSUER = "wsgate-bench";
+    static final String JWT_AUDIENCE = "wsgate";
+    static final String DEFAULT_JWT_SECRET = "wsgate-bench-secret-0123456789abcdef0123";
+    static final String DEFAULT_JWT_PATH = "/echo-jwt";
+
+    static String jwt(String secret, String issuer, String audience) {
+        return JWT.create().withIssuer(issuer).withAudience(audience).withSubject("bench")
+                .withExpiresAt(Instant.now().plus(2, ChronoUnit.HOURS))
+                .sign(Algorithm.HMAC256(secret));
+    }
+
+    /**
+     * The gateway the benchmark runs: {@code /echo} to the echo backend with no policy, and the same
+     * backend on {@code jwtPath} behind a validate-jwt policy with the driver's HS256 secret, issuer
+     * and audience. The secret goes in base64, so that no character of it needs YAML quoting.
+     */
+    static String gatewayFile(String backend, String jwtPath, String secret) {
+        String secretBase64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+        return """
+                # Written by wsgate-bench run: the gateway it measures (docs/configuration.md).
+                apis:
+                  - name: echo
+                    urlSuffix: /echo
+                    backendUrl: "%1$s"
+                  - name: echo-jwt
+                    urlSuffix: "%2$s"
+                    backendUrl: "%1$s"
+                    onHandshake:
+                      - validate-jwt:
+                          keys:
+                            - algorithm: HS256
+                              secretBase64: "%3$s"
+                          issuers: [%4$s]
+                          audiences: [%5$s]
+                          tokenFrom: [authorization-header]
+                """.formatted(backend, jwtPath, secretBase64, JWT_ISSUER, JWT_AUDIENCE);
+    }
+
+    /**
+     * Fails unless the JWT route refuses bad tokens with 401: none, a wrong signature, a wrong issuer,
+     * a wrong audience. A raw HTTP/1.1 upgrade request, so that the status is read as sent.
+     */
+    private static void verifyJwtRefused(URI uri, String secret) throws IOException {
+        Map<String, Optional<String>> bad = new LinkedHashMap<>();
+        bad.put("no token", Optional.empty());
+        bad.put("a token signed with another secret", Optional.of(jwt(secret + "-wrong", JWT_ISSUER, JWT_AUDIENCE)));
+        bad.put("a token from another issuer", Optional.of(jwt(secret, "someone-else", JWT_AUDIENCE)));
+        bad.put("a token for another audience", Optional.of(jwt(secret, JWT_ISSUER, "someone-else")));
+        for (Map.Entry<String, Optional<String>> e : bad.entrySet()) {
+            int status = upgradeStatus(uri, e.getValue());
+            if (status != 401) {
+                throw new IOException("wsgate does not validate tokens on " + uri + ": a handshake with " + e.getKey()
+                        + " got " + status + " instead of 401; handshake-jwt would not measure JWT validation");
+            }
+        }
+        int good = upgradeStatus(uri, Optional.of(jwt(secret, JWT_ISSUER, JWT_AUDIENCE)));
+        if (good != 101) {
+            throw new IOException("wsgate refuses the driver's valid token on " + uri + " with " + good + " instead of 101");
+        }
+    }
+
+    private static int upgradeStatus(URI uri, Optional<String> token) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(15_000);
+            String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n"
+                    + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + token.map(t -> "Authorization: Bearer " + t + "\r\n").orElse("")
+                    + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder line = new StringBuilder();
+            java.io.InputStream in = socket.getInputStream();
+            for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+                line.append((char) b);
+            }
+            String[] parts = line.toString().trim().split(" ");
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new IOException("no HTTP response from " + uri + " to an upgrade request: '" + line.toString().trim() + "'");
+            }
+            return Integer.parseInt(parts[1]);
+        }
+    }
+
     static LoadTarget load(Target t, Settings s, boolean jwt, String token) {
         LoadTarget load = new LoadTarget(jwt ? t.jwtUri() : t.uri(), s.text(), Optional.empty());
         return jwt ? load.withToken(token) : load;
@@ -394,14 +520,15 @@ public final class Orchestrator {
         return new Held(r, rss, heap, backendRss);
     }
 
-    private static void verifyEcho(Clients clients, Target t, boolean text) throws Exception {
+    private static void verifyEcho(Clients clients, Target t, boolean text, URI uri, Optional<String> token) throws Exception {
         CompletableFuture<Long> echoed = new CompletableFuture<>();
         BenchConnection c;
         try {
-            c = BenchConnection.open(clients.get(0), new LoadTarget(t.uri(), text, Optional.empty()), 64,
+            c = BenchConnection.open(clients.get(0), new LoadTarget(uri, text, token), 64,
                     (conn, stamp, now) -> echoed.complete(stamp)).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IOException("target " + t.name() + " (" + t.uri() + ") does not accept a WebSocket: " + e.getMessage(), e);
+            throw new IOException("target " + t.name() + " (" + uri + (token.isPresent() ? ", with a valid token" : "")
+                    + ") does not accept a WebSocket: " + e.getMessage(), e);
         }
         try {
             c.send(42);
@@ -410,7 +537,7 @@ public final class Orchestrator {
                 throw new IOException("target " + t.name() + " echoed a different message");
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("target " + t.name() + " (" + t.uri() + ") did not echo within 10 s", e);
+            throw new IOException("target " + t.name() + " (" + uri + ") did not echo within 10 s", e);
         } finally {
             c.close().get(10, TimeUnit.SECONDS);
         }
