@@ -26,7 +26,7 @@ public final class BackendClients {
             tls.setTrustStore(trustStore);
         }
         tls.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
-        ClientConnector connector = new ClientConnector();
+        ClientConnector connector = new SelectorReads.BackendConnector();
         connector.setSslContextFactory(tls);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("wsgate-backend");

@@ -18,6 +18,7 @@ import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
@@ -132,14 +133,15 @@ public final class PassthroughFlow {
         String subprotocol = backendSession.getNegotiatedSubProtocol() == null ? "" : backendSession.getNegotiatedSubProtocol();
         SideFrameHandler client = new SideFrameHandler(Peer.CLIENT, admitted.limits(),
                 opened -> establish(exchange, admitted, subprotocol, opened, backend));
-        WebSocketNegotiator negotiator = new Negotiator(subprotocol, client);
+        Negotiator negotiator = new Negotiator(subprotocol, client);
         Callback upgraded = Callback.from(callback::succeeded, x -> {
             clientUpgradeFailed(exchange, backendSession, x);
             callback.failed(x);
         });
         boolean done;
         try {
-            done = handshaker.upgradeRequest(negotiator, request, response, upgraded, components, null);
+            done = handshaker.upgradeRequest(negotiator, SelectorReads.upgradeRequest(request, negotiator::session),
+                    response, upgraded, components, null);
         } catch (Throwable x) {
             LOG.debug("request {}: client upgrade failed", exchange.requestId(), x);
             clientUpgradeFailed(exchange, backendSession, x);
@@ -186,6 +188,7 @@ public final class PassthroughFlow {
     private static final class Negotiator implements WebSocketNegotiator {
         private final String subprotocol;
         private final FrameHandler handler;
+        private WebSocketCoreSession session;
 
         Negotiator(String subprotocol, FrameHandler handler) {
             this.subprotocol = subprotocol;
@@ -201,8 +204,16 @@ public final class PassthroughFlow {
 
         @Override
         public void customize(Configuration configurable) {
+            if (configurable instanceof WebSocketCoreSession s) {
+                session = s;
+            }
             configurable.setAutoFragment(false);
             configurable.setInputBufferSize(JettyTuning.INPUT_BUFFER_SIZE);
+        }
+
+        /** @return the client's session, once the handshaker has created it */
+        WebSocketCoreSession session() {
+            return session;
         }
     }
 
