@@ -1,13 +1,16 @@
 package io.wsgate.jetty.internal;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.security.KeyStore;
+import java.util.concurrent.Executor;
 
 /** Makes the websocket-core client a gateway owns for its backends. */
 public final class BackendClients {
@@ -36,7 +39,13 @@ public final class BackendClients {
         http.setUserAgentField(null);
         http.setSocketAddressResolver(new JettyTuning.LiteralFirstResolver(
                 () -> new SocketAddressResolver.Async(http.getExecutor(), http.getScheduler(), http.getAddressResolutionTimeout())));
-        WebSocketCoreClient client = new WebSocketCoreClient(http, null);
+        ArrayByteBufferPool pool = new ArrayByteBufferPool();
+        http.setByteBufferPool(pool);
+        // the executor is looked up at each use: the gateway may hand the client its server's pool before starting
+        Executor executor = task -> http.getExecutor().execute(task);
+        // the client's own components would start a thread pool of their own that nothing uses
+        WebSocketCoreClient client = new WebSocketCoreClient(http,
+                new WebSocketComponents(null, null, pool, null, null, executor));
         client.addEventListener(new JettyTuning.DirectBuffers());
         return client;
     }
