@@ -2,8 +2,11 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class PassthroughTest extends GatewayTestBase {
 
@@ -291,7 +295,46 @@ class PassthroughTest extends GatewayTestBase {
         c.send(OpCode.CONTINUATION, true, ByteBuffer.allocate(500));
 
         assertThat(c.awaitClosed().getCode()).isEqualTo(1009);
+        // The backend, echoing the first two fragments meanwhile, gets the close frame, not a reset (1006).
         assertThat(backend.closes.poll(10, TimeUnit.SECONDS).getCode()).isEqualTo(1001);
+        assertTheBackendGotACloseFrame(1001, "Client went away");
+    }
+
+    @Test
+    void aBackendStillSendingWhenTheGatewayClosesItGetsTheCloseFrameNotAReset() throws Exception {
+        // TestBackend's "send:" streams 64 KiB messages and reads nothing more until all are written; the client
+        // reads nothing until the gateway has closed the pair, so the backend is stalled mid-stream when it is closed.
+        long total = 64L * 1024 * 1024;
+        startGateway(api("echo", "/echo", "/backend").limits(ApiLimits.ofDefaults().withMaxMessageSize(100_000)).build());
+        HeldClient c = new HeldClient();
+        client.connect(CoreClientUpgradeRequest.from(client, URI.create(gw("/echo")), c)).get(10, TimeUnit.SECONDS);
+        c.send(OpCode.TEXT, true, utf8("send:" + total));
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.sentBytes.get() > 0);
+        io.wsgate.api.ConnectionPair pair = gateway.gateway().pairs().iterator().next();
+
+        c.send(OpCode.BINARY, false, ByteBuffer.allocate(10));
+        c.send(OpCode.CONTINUATION, true, ByteBuffer.allocate(99_999)); // 100,009 bytes: over the limit
+        await().atMost(Duration.ofSeconds(10)).until(pair::isClosed);
+        assertThat(backend.sentBytes.get()).as("bytes the backend had sent when the gateway closed it").isLessThan(total);
+        c.read();
+
+        assertThat(c.closed.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(1009);
+        CloseStatus atBackend = backend.closes.poll(30, TimeUnit.SECONDS);
+        assertThat(atBackend).isNotNull();
+        assertThat(atBackend.getCode()).isEqualTo(1001);
+        assertTheBackendGotACloseFrame(1001, "Client went away");
+        assertThat(backend.sentBytes.get()).as("the backend finished its stream before it read the close").isEqualTo(total);
+    }
+
+    /** The last frame the backend received (recorded before its close is) is a close frame with this code and reason. */
+    private void assertTheBackendGotACloseFrame(int code, String reason) {
+        List<Frame> frames = new java.util.ArrayList<>(backend.frames);
+        assertThat(frames).isNotEmpty();
+        Frame last = frames.get(frames.size() - 1);
+        assertThat(last.getOpCode()).as("the last frame the backend received").isEqualTo(OpCode.CLOSE);
+        CloseStatus status = new CloseStatus(last.getPayload().slice());
+        assertThat(status.getCode()).isEqualTo(code);
+        assertThat(status.getReason()).isEqualTo(reason);
     }
 
     @Test
@@ -312,6 +355,51 @@ class PassthroughTest extends GatewayTestBase {
 
         assertThat(c.awaitClosed().getCode()).isEqualTo(1001);
         assertThat(backend.closes.poll(10, TimeUnit.SECONDS).getCode()).isEqualTo(1001);
+    }
+
+    /** A client that reads nothing until told to, then everything up to the close, keeping none of it. */
+    private static final class HeldClient implements FrameHandler {
+        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        private volatile CoreSession session;
+        private volatile boolean reading;
+
+        @Override
+        public void onOpen(CoreSession coreSession, Callback callback) {
+            session = coreSession;
+            coreSession.setMaxFrameSize(16 * 1024 * 1024);
+            callback.succeeded();
+        }
+
+        void send(byte opcode, boolean fin, ByteBuffer payload) throws Exception {
+            Callback.Completable done = new Callback.Completable();
+            session.sendFrame(new Frame(opcode, fin, payload), done, false);
+            done.get(10, TimeUnit.SECONDS);
+        }
+
+        /** Starts reading, until the close. */
+        void read() {
+            reading = true;
+            session.demand();
+        }
+
+        @Override
+        public void onFrame(Frame frame, Callback callback) {
+            callback.succeeded();
+            if (frame.getOpCode() != OpCode.CLOSE && reading) {
+                session.demand();
+            }
+        }
+
+        @Override
+        public void onError(Throwable cause, Callback callback) {
+            callback.succeeded();
+        }
+
+        @Override
+        public void onClosed(CloseStatus closeStatus, Callback callback) {
+            closed.complete(closeStatus);
+            callback.succeeded();
+        }
     }
 
     private static ByteBuffer utf8(String s) {

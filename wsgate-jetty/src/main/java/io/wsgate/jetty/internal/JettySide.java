@@ -5,15 +5,28 @@ import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.core.TransportSide;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One connection of a pair as a websocket-core {@link CoreSession}: frames written as they came, payload not copied. */
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * One connection of a pair as a websocket-core {@link CoreSession}: frames written as they came, payload not copied.
+ *
+ * <p>Every close frame the gateway writes, its own or relayed, starts a real close handshake: the connection
+ * stays open, and is read (the relay drops what it reads), until the peer answers with its close frame, drops
+ * the connection, or stays silent for {@link #CLOSE_HANDSHAKE_TIMEOUT}. See {@link HandshakeClose}.
+ */
 final class JettySide implements TransportSide {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettySide.class);
+
+    /** The longest a peer may stay silent after the gateway's close frame before its connection is dropped. */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
     private final CoreSession session;
 
@@ -23,9 +36,21 @@ final class JettySide implements TransportSide {
 
     @Override
     public void send(Frame frame, Completion done) {
-        org.eclipse.jetty.websocket.core.Frame out = new org.eclipse.jetty.websocket.core.Frame(opCode(frame), frame.last(),
-                frame.payload());
-        session.sendFrame(out, new WriteCallback(done), false);
+        byte opCode = opCode(frame);
+        if (opCode == OpCode.CLOSE) {
+            sendClose(HandshakeClose.of(frame.payload()), new WriteCallback(done));
+            return;
+        }
+        session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, frame.last(), frame.payload()),
+                new WriteCallback(done), false);
+    }
+
+    private void sendClose(org.eclipse.jetty.websocket.core.Frame close, Callback callback) {
+        if (session.isOutputOpen() && session.getIdleTimeout().compareTo(CLOSE_HANDSHAKE_TIMEOUT) > 0) {
+            // Bounds the wait for the peer's answer (any frame the peer still sends restarts it).
+            session.setIdleTimeout(CLOSE_HANDSHAKE_TIMEOUT);
+        }
+        session.sendFrame(close, callback, false);
     }
 
     static byte opCode(Frame frame) {
@@ -46,11 +71,52 @@ final class JettySide implements TransportSide {
         if (LOG.isDebugEnabled()) {
             LOG.debug("closing {} with {} {}", session, code, reason);
         }
-        session.close(code, reason, Callback.from(() -> { }, x -> {
+        sendClose(HandshakeClose.of(new CloseStatus(code, reason)), Callback.from(() -> { }, x -> {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("close {} of {} failed: {}", code, session, x.toString());
             }
         }));
+    }
+
+    /**
+     * A close frame that websocket-core sends as the start of a close handshake whatever its code.
+     *
+     * <p>Jetty treats a close frame it sends with any code but 1000, 1005 and 3000-4999 (so 1001, 1009,
+     * 1011, ...) as an abnormal close (jetty/jetty.project#3809): it closes the TCP connection as soon as the frame
+     * is written, without waiting for, or reading, the peer's answer. A peer still sending at that moment (a
+     * backend echoing the fragments it was sent, say) then writes into a closed socket and gets a TCP reset,
+     * often before it has read the close frame: it sees 1006, not the code the gateway sent. Jetty takes that
+     * decision on {@link CloseStatus#getCloseStatus(org.eclipse.jetty.websocket.core.Frame)}, which a frame that
+     * is a {@link CloseStatus.Supplier} answers itself: this one answers an ordinary close status, so Jetty
+     * waits for the peer's close as it does after a 1000, while its payload carries the real code and reason.
+     */
+    static final class HandshakeClose extends org.eclipse.jetty.websocket.core.Frame implements CloseStatus.Supplier {
+        /** What Jetty's close bookkeeping sees: an ordinary close. The peer's answer or end replaces it. */
+        private static final CloseStatus ORDINARY = new CloseStatus(CloseStatus.NORMAL);
+
+        private HandshakeClose(ByteBuffer payload) {
+            super(OpCode.CLOSE, true, payload);
+        }
+
+        /** @return the close frame for this status: the status's code and reason on the wire */
+        static org.eclipse.jetty.websocket.core.Frame of(CloseStatus status) {
+            return of(status.asPayloadBuffer());
+        }
+
+        /** @return the close frame with this payload (a code and a reason, or nothing) on the wire */
+        static org.eclipse.jetty.websocket.core.Frame of(ByteBuffer payload) {
+            if (payload.remaining() < 2 || CloseStatus.isOrdinary(((payload.get(payload.position()) & 0xFF) << 8)
+                    | (payload.get(payload.position() + 1) & 0xFF))) {
+                // Jetty already waits for the answer to these.
+                return new org.eclipse.jetty.websocket.core.Frame(OpCode.CLOSE, true, payload);
+            }
+            return new HandshakeClose(payload);
+        }
+
+        @Override
+        public CloseStatus getCloseStatus() {
+            return ORDINARY;
+        }
     }
 
     @Override
