@@ -3,6 +3,7 @@ package io.wsgate.jetty.internal;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
+import io.wsgate.core.Scheduler;
 import io.wsgate.core.TransportSide;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -18,20 +19,29 @@ import java.time.Duration;
  * One connection of a pair as a websocket-core {@link CoreSession}: frames written as they came, payload not copied.
  *
  * <p>Every close frame the gateway writes, its own or relayed, starts a real close handshake: the connection
- * stays open, and is read (the relay drops what it reads), until the peer answers with its close frame, drops
- * the connection, or stays silent for {@link #CLOSE_HANDSHAKE_TIMEOUT}. See {@link HandshakeClose}.
+ * stays open, and is read (the relay drops what it reads), until the peer answers with its close frame or drops
+ * the connection, and for {@link #CLOSE_HANDSHAKE_TIMEOUT} at most: then it is aborted, whether the peer stayed
+ * silent or kept sending. See {@link HandshakeClose}.
  */
 final class JettySide implements TransportSide {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettySide.class);
 
-    /** The longest a peer may stay silent after the gateway's close frame before its connection is dropped. */
+    /** The longest a peer may take to answer the gateway's close frame before its connection is aborted. */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
+    private final SideFrameHandler side;
     private final CoreSession session;
+    private final Scheduler scheduler;
 
-    JettySide(CoreSession session) {
-        this.session = session;
+    /**
+     * @param side      the connection's frame handler, open
+     * @param scheduler runs the close handshake's deadline
+     */
+    JettySide(SideFrameHandler side, Scheduler scheduler) {
+        this.side = side;
+        this.session = side.session();
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -46,10 +56,7 @@ final class JettySide implements TransportSide {
     }
 
     private void sendClose(org.eclipse.jetty.websocket.core.Frame close, Callback callback) {
-        if (session.isOutputOpen() && session.getIdleTimeout().compareTo(CLOSE_HANDSHAKE_TIMEOUT) > 0) {
-            // Bounds the wait for the peer's answer (any frame the peer still sends restarts it).
-            session.setIdleTimeout(CLOSE_HANDSHAKE_TIMEOUT);
-        }
+        side.abortUnlessClosedWithin(CLOSE_HANDSHAKE_TIMEOUT, scheduler);
         session.sendFrame(close, callback, false);
     }
 

@@ -8,6 +8,7 @@ import io.wsgate.core.Exchange;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.PairRelay;
 import io.wsgate.core.Peer;
+import io.wsgate.core.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -170,8 +171,9 @@ public final class PassthroughFlow {
                            SideFrameHandler backend) {
         PairRelay relay;
         try {
-            relay = exchange.establish(subprotocol, admitted.backend().uri(), new JettySide(client.session()),
-                    new JettySide(backend.session()));
+            Scheduler scheduler = gateway.config().scheduler();
+            relay = exchange.establish(subprotocol, admitted.backend().uri(), new JettySide(client, scheduler),
+                    new JettySide(backend, scheduler));
         } catch (RuntimeException e) {
             LOG.debug("request {}: pair not established", exchange.requestId(), e);
             client.session().close(1011, "", Callback.NOOP);

@@ -6,6 +6,7 @@ import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.core.PairRelay;
 import io.wsgate.core.Peer;
+import io.wsgate.core.Scheduler;
 import io.wsgate.core.SideEnd;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +35,7 @@ import java.util.function.Consumer;
 public final class SideFrameHandler implements FrameHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SideFrameHandler.class);
+    private static final Scheduler.Task ENDED = () -> { };
 
     private final Peer peer;
     private final ApiLimits limits;
@@ -40,6 +44,8 @@ public final class SideFrameHandler implements FrameHandler {
     private volatile PairRelay relay;
     private volatile SideEnd end;
     private volatile Throwable error;
+    /** The close handshake's deadline once the gateway has sent its close frame; {@link #ENDED} once closed. */
+    private final AtomicReference<Scheduler.Task> closeDeadline = new AtomicReference<>();
     /** TEXT or BINARY: the opcode of the fragmented message in progress (single reader). */
     private byte messageOpCode = OpCode.UNDEFINED;
 
@@ -89,6 +95,32 @@ public final class SideFrameHandler implements FrameHandler {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: demand refused: {}", peer, e.toString());
             }
+        }
+    }
+
+    /**
+     * Aborts the connection if it has not closed within this time (the gateway has sent, or is sending,
+     * its close frame; a peer that neither answers nor leaves must not hold the connection). Only the
+     * first call counts; the deadline is cancelled when the connection closes.
+     *
+     * @param timeout   how long the close handshake may take
+     * @param scheduler runs the deadline
+     */
+    void abortUnlessClosedWithin(Duration timeout, Scheduler scheduler) {
+        if (closeDeadline.get() != null) {
+            return;
+        }
+        Scheduler.Task deadline = scheduler.schedule(timeout, () -> {
+            CoreSession s = session;
+            if (s != null && closeDeadline.get() != ENDED) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{}: no answer to the close frame within {}; aborting", peer, timeout);
+                }
+                s.abort();
+            }
+        });
+        if (!closeDeadline.compareAndSet(null, deadline)) {
+            deadline.cancel();
         }
     }
 
@@ -177,6 +209,10 @@ public final class SideFrameHandler implements FrameHandler {
 
     @Override
     public void onClosed(CloseStatus closeStatus, Callback callback) {
+        Scheduler.Task deadline = closeDeadline.getAndSet(ENDED);
+        if (deadline != null) {
+            deadline.cancel();
+        }
         SideEnd e = toSideEnd(closeStatus, error != null ? error : closeStatus.getCause());
         end = e;
         PairRelay r = relay;
