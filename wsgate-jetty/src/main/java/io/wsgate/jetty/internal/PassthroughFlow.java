@@ -110,7 +110,7 @@ public final class PassthroughFlow {
 
     private void connectBackend(Exchange exchange, Admission.Admitted admitted, Request request, Response response,
                                 Callback callback) {
-        SideFrameHandler backend = new SideFrameHandler(Peer.BACKEND, admitted.limits(), null);
+        SideFrameHandler backend = new SideFrameHandler(Peer.BACKEND, admitted.limits(), components.getExecutor(), null);
         connector.connect(admitted.backend(), admitted.limits(), backend).whenComplete((session, failure) -> {
             if (failure != null) {
                 Throwable f = failure.getCause() != null && !(failure instanceof JettyBackendConnector.BackendFailureException)
@@ -132,7 +132,7 @@ public final class PassthroughFlow {
     private void upgradeClient(Exchange exchange, Admission.Admitted admitted, CoreSession backendSession,
                                SideFrameHandler backend, Request request, Response response, Callback callback) {
         String subprotocol = backendSession.getNegotiatedSubProtocol() == null ? "" : backendSession.getNegotiatedSubProtocol();
-        SideFrameHandler client = new SideFrameHandler(Peer.CLIENT, admitted.limits(),
+        SideFrameHandler client = new SideFrameHandler(Peer.CLIENT, admitted.limits(), components.getExecutor(),
                 opened -> establish(exchange, admitted, subprotocol, opened, backend));
         Negotiator negotiator = new Negotiator(subprotocol, client);
         Callback upgraded = Callback.from(callback::succeeded, x -> {

@@ -77,12 +77,15 @@ final class SelectorReads {
     static final class ClientSideConnection extends WebSocketConnection {
         private static final Executor INLINE = Runnable::run;
 
-        private final Callback readable = Callback.from(Invocable.InvocationType.NON_BLOCKING,
-                this::onFillable, this::onFillInterestedFailed);
+        private final Callback readable;
 
         private ClientSideConnection(EndPoint endPoint, Executor executor, Scheduler scheduler, ByteBufferPool pool,
                                      WebSocketCoreSession session) {
             super(endPoint, executor, scheduler, pool, session);
+            Runnable fillable = this::onFillable;
+            // a turn of reads on the selector; demands past its budget go on from the connector's pool
+            readable = Callback.from(Invocable.InvocationType.NON_BLOCKING,
+                    () -> ReadBudget.turn(fillable, executor), this::onFillInterestedFailed);
         }
 
         static ClientSideConnection replacing(WebSocketConnection jetty, WebSocketCoreSession session,
@@ -120,7 +123,7 @@ final class SelectorReads {
         protected EndPoint newEndPoint(SelectableChannel selectable, ManagedSelector selector, SelectionKey key) {
             if (key.attachment() instanceof Map<?, ?> context && context.get(Transport.CONTEXT_KEY) == Transport.TCP_IP
                     && selectable instanceof SocketChannel channel) {
-                return new BackendEndPoint(channel, selector, key, getScheduler());
+                return new BackendEndPoint(channel, selector, key, getScheduler(), getExecutor());
             }
             return super.newEndPoint(selectable, selector, key);
         }
@@ -131,8 +134,12 @@ final class SelectorReads {
         /** the connection's read callback and its non-blocking wrapper, in one field: read without a lock */
         private volatile Callback[] wrapped;
 
-        BackendEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
+        private final Executor pool;
+
+        BackendEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                        Executor pool) {
             super(channel, selector, key, scheduler);
+            this.pool = pool;
         }
 
         @Override
@@ -154,7 +161,8 @@ final class SelectorReads {
             Callback[] w = wrapped;
             if (w == null || w[0] != callback) {
                 w = new Callback[] {callback,
-                    Callback.from(Invocable.InvocationType.NON_BLOCKING, callback::succeeded, callback::failed)};
+                    Callback.from(Invocable.InvocationType.NON_BLOCKING,
+                            () -> ReadBudget.turn(callback::succeeded, pool), callback::failed)};
                 wrapped = w;
             }
             return w[1];

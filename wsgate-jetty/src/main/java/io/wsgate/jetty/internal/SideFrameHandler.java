@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -39,6 +40,8 @@ public final class SideFrameHandler implements FrameHandler {
 
     private final Peer peer;
     private final ApiLimits limits;
+    private final Executor pool;
+    private final Runnable demandNow = this::demandNow;
     private final Consumer<SideFrameHandler> onOpen;
     private volatile CoreSession session;
     private volatile PairRelay relay;
@@ -52,11 +55,13 @@ public final class SideFrameHandler implements FrameHandler {
     /**
      * @param peer   which connection this handles
      * @param limits the API's limits (frame size, idle timeout)
+     * @param pool   where reads go on when a thread has relayed its turn's frames ({@link ReadBudget})
      * @param onOpen told once the session is open (before any demand)
      */
-    public SideFrameHandler(Peer peer, ApiLimits limits, Consumer<SideFrameHandler> onOpen) {
+    public SideFrameHandler(Peer peer, ApiLimits limits, Executor pool, Consumer<SideFrameHandler> onOpen) {
         this.peer = peer;
         this.limits = limits;
+        this.pool = pool;
         this.onOpen = onOpen;
     }
 
@@ -82,8 +87,12 @@ public final class SideFrameHandler implements FrameHandler {
         }
     }
 
-    /** Asks for the next frame. */
+    /** Asks for the next frame (within this thread's {@link ReadBudget} turn). */
     public void demand() {
+        ReadBudget.demand(demandNow, pool);
+    }
+
+    private void demandNow() {
         CoreSession s = session;
         if (s == null) {
             return;

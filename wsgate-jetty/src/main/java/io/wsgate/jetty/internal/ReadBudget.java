@@ -1,0 +1,100 @@
+package io.wsgate.jetty.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * How many frames a thread relays in one turn before it lets others have theirs.
+ *
+ * <p>Relayed frames are read on the thread that learns they can be: a selector thread (see
+ * {@link SelectorReads}), or the thread that completed the previous frame's write. websocket-core
+ * keeps reading a connection for as long as the next frame is asked for before the current read
+ * ends, which the relay does whenever the other side's write completes at once. A peer that sends
+ * faster than the gateway relays would so keep one thread, and on a selector every other connection
+ * it serves, to itself. A turn is one such run of reads on one thread: after
+ * {@link #FRAMES_PER_TURN} frames, the next demand is not made there but handed to the pool once
+ * the turn is over, so the read loop ends, the selector goes back to its other connections, and
+ * the busy connection carries on from a pool thread (in turns of its own).
+ *
+ * <p>A turn is per thread: turns nest (a read that completes a write that resumes another
+ * connection's reads), each with its own budget. Nothing here allocates on the common path.
+ */
+final class ReadBudget {
+
+    /** Frames one turn relays before the next demand is handed to the pool (as Netty reads 16 messages per turn). */
+    static final int FRAMES_PER_TURN = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadBudget.class);
+    private static final ThreadLocal<Turn> TURN = ThreadLocal.withInitial(Turn::new);
+
+    private ReadBudget() {
+    }
+
+    /** This thread's turn; its fields are saved and restored around a nested turn. */
+    private static final class Turn {
+        boolean active;
+        int left;
+        Runnable deferred;
+    }
+
+    /**
+     * Runs one turn: {@code read} reads and relays frames; demands past the budget made during it are
+     * handed to {@code pool} when it returns.
+     *
+     * @param read what reads (a connection's fillable callback, or a demand)
+     * @param pool where demands past the budget go
+     */
+    static void turn(Runnable read, Executor pool) {
+        Turn t = TURN.get();
+        boolean outerActive = t.active;
+        int outerLeft = t.left;
+        Runnable outerDeferred = t.deferred;
+        t.active = true;
+        t.left = FRAMES_PER_TURN;
+        t.deferred = null;
+        Runnable deferred;
+        try {
+            read.run();
+        } finally {
+            deferred = t.deferred;
+            t.active = outerActive;
+            t.left = outerLeft;
+            t.deferred = outerDeferred;
+        }
+        if (deferred != null) {
+            try {
+                pool.execute(deferred);
+            } catch (RejectedExecutionException e) {
+                // stopping: the connections are being closed
+                LOG.debug("a deferred read was refused by the pool", e);
+            }
+        }
+    }
+
+    /**
+     * Asks for a side's next frame: at once while this thread's turn has budget left, after the turn
+     * (from the pool) once it has none, and as a turn of its own when this thread is in none.
+     *
+     * @param demand makes the demand
+     * @param pool   where a demand past the budget goes
+     */
+    static void demand(Runnable demand, Executor pool) {
+        Turn t = TURN.get();
+        if (!t.active) {
+            turn(demand, pool);
+        } else if (--t.left > 0) {
+            demand.run();
+        } else {
+            // from the pool, the demand starts a turn of its own there
+            Runnable resume = () -> turn(demand, pool);
+            Runnable earlier = t.deferred;
+            t.deferred = earlier == null ? resume : () -> {
+                earlier.run();
+                resume.run();
+            };
+        }
+    }
+}
