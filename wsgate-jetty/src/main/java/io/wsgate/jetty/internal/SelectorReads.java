@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  *   handling, which dispatches as before).</li>
  * </ul>
  * Nothing else runs on these threads but the relay's own non-blocking steps and the closing of a
- * pair (its access log line).
+ * pair (its access log line). A selector reads in turns of at most {@link ReadBudget#FRAMES_PER_TURN}
+ * frames, so that a peer sending without pause cannot keep it from its other connections.
  */
 final class SelectorReads {
 
@@ -106,7 +107,8 @@ final class SelectorReads {
 
         /**
          * Jetty runs {@link #demand()} through this executor when no read is under way: the relay
-         * demands from a write's completion, which never blocks, so the read resumes right there.
+         * demands from a write's completion, which never blocks, so the read resumes right there,
+         * within that thread's {@link ReadBudget} turn.
          */
         @Override
         public Executor getExecutor() {
