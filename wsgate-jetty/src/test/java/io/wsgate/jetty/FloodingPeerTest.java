@@ -4,10 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.ManualScheduler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
@@ -101,7 +98,7 @@ class FloodingPeerTest extends PolicyTestBase {
     @Test
     void aSecondClientIsServedWhileABackendFloodsItsClient() throws Exception {
         start(api("echo", "/echo", "/backend").build());
-        Discarding reader = new Discarding();
+        DiscardingClient reader = DiscardingClient.reading();
         client.connect(CoreClientUpgradeRequest.from(client, URI.create(gw("/echo")), reader)).get(10, TimeUnit.SECONDS);
         long total = 1L << 40; // more than the test will ever read: the backend streams until closed
         reader.session.sendFrame(new Frame(OpCode.TEXT, true, "send:" + total), Callback.NOOP, false);
@@ -122,40 +119,5 @@ class FloodingPeerTest extends PolicyTestBase {
         assertThat(TestBackend.text(c.nextData())).isEqualTo(text);
         c.session.close(1000, "", Callback.NOOP);
         assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
-    }
-
-    /** Reads everything as fast as it comes, keeping only the count. */
-    private static final class Discarding implements FrameHandler {
-        final AtomicLong received = new AtomicLong();
-        final java.util.concurrent.CompletableFuture<CloseStatus> closed = new java.util.concurrent.CompletableFuture<>();
-        volatile CoreSession session;
-
-        @Override
-        public void onOpen(CoreSession coreSession, Callback callback) {
-            session = coreSession;
-            coreSession.setMaxFrameSize(1024 * 1024);
-            callback.succeeded();
-            coreSession.demand();
-        }
-
-        @Override
-        public void onFrame(Frame frame, Callback callback) {
-            received.addAndGet(frame.getPayloadLength());
-            callback.succeeded();
-            if (frame.getOpCode() != OpCode.CLOSE) {
-                session.demand();
-            }
-        }
-
-        @Override
-        public void onError(Throwable cause, Callback callback) {
-            callback.succeeded();
-        }
-
-        @Override
-        public void onClosed(CloseStatus closeStatus, Callback callback) {
-            closed.complete(closeStatus);
-            callback.succeeded();
-        }
     }
 }

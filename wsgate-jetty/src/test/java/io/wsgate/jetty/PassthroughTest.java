@@ -4,9 +4,7 @@ import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
@@ -306,7 +304,7 @@ class PassthroughTest extends GatewayTestBase {
         // reads nothing until the gateway has closed the pair, so the backend is stalled mid-stream when it is closed.
         long total = 64L * 1024 * 1024;
         startGateway(api("echo", "/echo", "/backend").limits(ApiLimits.ofDefaults().withMaxMessageSize(100_000)).build());
-        HeldClient c = new HeldClient();
+        DiscardingClient c = DiscardingClient.held();
         client.connect(CoreClientUpgradeRequest.from(client, URI.create(gw("/echo")), c)).get(10, TimeUnit.SECONDS);
         c.send(OpCode.TEXT, true, utf8("send:" + total));
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.sentBytes.get() > 0);
@@ -355,51 +353,6 @@ class PassthroughTest extends GatewayTestBase {
 
         assertThat(c.awaitClosed().getCode()).isEqualTo(1001);
         assertThat(backend.closes.poll(10, TimeUnit.SECONDS).getCode()).isEqualTo(1001);
-    }
-
-    /** A client that reads nothing until told to, then everything up to the close, keeping none of it. */
-    private static final class HeldClient implements FrameHandler {
-        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-        private volatile CoreSession session;
-        private volatile boolean reading;
-
-        @Override
-        public void onOpen(CoreSession coreSession, Callback callback) {
-            session = coreSession;
-            coreSession.setMaxFrameSize(16 * 1024 * 1024);
-            callback.succeeded();
-        }
-
-        void send(byte opcode, boolean fin, ByteBuffer payload) throws Exception {
-            Callback.Completable done = new Callback.Completable();
-            session.sendFrame(new Frame(opcode, fin, payload), done, false);
-            done.get(10, TimeUnit.SECONDS);
-        }
-
-        /** Starts reading, until the close. */
-        void read() {
-            reading = true;
-            session.demand();
-        }
-
-        @Override
-        public void onFrame(Frame frame, Callback callback) {
-            callback.succeeded();
-            if (frame.getOpCode() != OpCode.CLOSE && reading) {
-                session.demand();
-            }
-        }
-
-        @Override
-        public void onError(Throwable cause, Callback callback) {
-            callback.succeeded();
-        }
-
-        @Override
-        public void onClosed(CloseStatus closeStatus, Callback callback) {
-            closed.complete(closeStatus);
-            callback.succeeded();
-        }
     }
 
     private static ByteBuffer utf8(String s) {

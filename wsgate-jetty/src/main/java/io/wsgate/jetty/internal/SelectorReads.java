@@ -162,9 +162,10 @@ final class SelectorReads {
             // the connection registers the same callback every time: wrap it once
             Callback[] w = wrapped;
             if (w == null || w[0] != callback) {
+                Runnable fillable = callback::succeeded;
                 w = new Callback[] {callback,
                     Callback.from(Invocable.InvocationType.NON_BLOCKING,
-                            () -> ReadBudget.turn(callback::succeeded, pool), callback::failed)};
+                            () -> ReadBudget.turn(fillable, pool), callback::failed)};
                 wrapped = w;
             }
             return w[1];
