@@ -137,7 +137,11 @@ public final class WsGateServlet extends HttpServlet {
             this.gateway = gateway;
         }
 
-        /** Uses a websocket-core client the application manages (starts and stops). */
+        /**
+         * Uses a websocket-core client the application manages (starts and stops). It must keep no
+         * cookies: its {@code HttpClient} gets an {@code HttpCookieStore.Empty} if it has no store
+         * yet, and {@code init} fails (IllegalStateException) if it has another one.
+         */
         public Builder webSocketClient(WebSocketCoreClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;

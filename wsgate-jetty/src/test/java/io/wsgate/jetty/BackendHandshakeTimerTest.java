@@ -2,6 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
@@ -33,6 +34,7 @@ class BackendHandshakeTimerTest extends GatewayTestBase {
     void startBackendClient() throws Exception {
         HttpClient http = new HttpClient();
         http.setScheduler(scheduler);
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
         backendClient = new WebSocketCoreClient(http, null);
         backendClient.start();
     }

@@ -2,11 +2,13 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class PassthroughTest extends GatewayTestBase {
@@ -158,6 +161,52 @@ class PassthroughTest extends GatewayTestBase {
         assertThat(seen.header("Proxy-Authorization")).isNull();
         handler.session.close(1000, "", org.eclipse.jetty.util.Callback.NOOP);
         handler.awaitClosed();
+    }
+
+    @Test
+    void aCookieABackendSetsIsNeverSentOnAnotherClientsHandshake() throws Exception {
+        startGateway(api("cookie", "/cookie", "/set-cookie").build(), api("refused", "/refused", "/status/403").build());
+        RecordingClient first = RecordingClient.connect(client, gw("/cookie"));
+        assertThat(backend.handshakes.poll(10, TimeUnit.SECONDS).header("Cookie")).isNull();
+        assertThat(raw(upgradeRequest("/refused")).status()).isEqualTo(403);
+
+        RecordingClient second = RecordingClient.connect(client, gw("/cookie"));
+        assertThat(backend.handshakes.poll(10, TimeUnit.SECONDS).header("Cookie"))
+                .as("the cookies the backend gave earlier clients").isNull();
+        RecordingClient withOwnCookie = new RecordingClient();
+        CoreClientUpgradeRequest req = CoreClientUpgradeRequest.from(client, URI.create(gw("/cookie")), withOwnCookie);
+        req.headers(h -> h.put("Cookie", "mine=1"));
+        withOwnCookie.session = client.connect(req).get(10, TimeUnit.SECONDS);
+        assertThat(backend.handshakes.poll(10, TimeUnit.SECONDS).header("Cookie")).isEqualTo("mine=1");
+        for (RecordingClient c : List.of(first, second, withOwnCookie)) {
+            c.session.close(1000, "", org.eclipse.jetty.util.Callback.NOOP);
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void aBackendClientThatKeepsCookiesIsRefusedAtStart() throws Exception {
+        WebSocketCoreClient keepsCookies = new WebSocketCoreClient();
+        keepsCookies.start();
+        try {
+            assertThatThrownBy(() -> startGateway(200, b -> b.webSocketClient(keepsCookies), api("echo", "/echo", "/backend").build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("keeps cookies").hasMessageContaining("HttpCookieStore.Empty");
+        } finally {
+            keepsCookies.stop();
+        }
+    }
+
+    @Test
+    void aBackendClientNotYetConfiguredIsGivenNoCookieStore() throws Exception {
+        WebSocketCoreClient unconfigured = new WebSocketCoreClient();
+        try {
+            startGateway(200, b -> b.webSocketClient(unconfigured), api("echo", "/echo", "/backend").build());
+            unconfigured.start();
+            assertThat(unconfigured.getHttpClient().getHttpCookieStore()).isInstanceOf(HttpCookieStore.Empty.class);
+        } finally {
+            unconfigured.stop();
+        }
     }
 
     @Test

@@ -97,8 +97,13 @@ final class TestBackend implements AutoCloseable {
                     response.setStatus(status);
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"backend\"");
                     response.getHeaders().put("X-Internal-Secret", "do-not-pass");
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, "refusal-session=first-client; Path=/");
                     response.write(true, BufferUtil.toBuffer("nope"), callback);
                     return true;
+                }
+                if (path.equals("/set-cookie")) {
+                    // a backend (or a load balancer before it) that sets a session cookie on its 101
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, "backend-session=first-client; Path=/");
                 }
                 if (path.equals("/silent")) {
                     return true; // never answered; the server's stop ends it

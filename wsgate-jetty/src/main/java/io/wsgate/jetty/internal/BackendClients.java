@@ -1,6 +1,7 @@
 package io.wsgate.jetty.internal;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -37,6 +38,8 @@ public final class BackendClients {
         http.setExecutor(threads);
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
+        // one client serves every user: a cookie one backend response set must never go out with another user's request
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
         http.setSocketAddressResolver(new JettyTuning.LiteralFirstResolver(
                 () -> new SocketAddressResolver.Async(http.getExecutor(), http.getScheduler(), http.getAddressResolutionTimeout())));
         ArrayByteBufferPool pool = new ArrayByteBufferPool();

@@ -6,6 +6,7 @@ import io.wsgate.api.Headers;
 import io.wsgate.core.BackendFailure;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -43,8 +44,22 @@ public final class JettyBackendConnector {
 
     private final WebSocketCoreClient client;
 
-    /** @param client a websocket-core client, started by whoever manages it */
+    /**
+     * @param client a websocket-core client, started by whoever manages it, that keeps no cookies
+     * @throws IllegalStateException if the client's HTTP client has a cookie store other than
+     *                               {@link HttpCookieStore.Empty}: a cookie one backend response set
+     *                               would be sent with every later user's handshake to that backend
+     */
     public JettyBackendConnector(WebSocketCoreClient client) {
+        HttpCookieStore cookies = client.getHttpClient().getHttpCookieStore();
+        if (cookies == null && !client.getHttpClient().isStarted()) {
+            // not configured: Jetty would put its default store in at start
+            client.getHttpClient().setHttpCookieStore(new HttpCookieStore.Empty());
+        } else if (!(cookies instanceof HttpCookieStore.Empty)) {
+            throw new IllegalStateException("the backend client keeps cookies (" + cookies + "): one user's backend"
+                    + " cookies would go out with other users' handshakes; give its HttpClient"
+                    + " setHttpCookieStore(new HttpCookieStore.Empty())");
+        }
         this.client = client;
     }
 
