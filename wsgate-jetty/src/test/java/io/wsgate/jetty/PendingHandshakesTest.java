@@ -17,10 +17,15 @@ import static org.awaitility.Awaitility.await;
 class PendingHandshakesTest extends GatewayTestBase {
 
     @Test
-    void manyHandshakesWaitOnASlowBackendWithoutHoldingTheGatewaysFewThreads() throws Exception {
-        int n = 50;
+    void manyHandshakesWaitOnASlowBackendAtOnceWithoutHoldingTheGatewaysFewThreads() throws Exception {
+        // more than Jetty's 64 connections to one destination: the gateway's backend client must not
+        // make the 65th handshake wait for an earlier one (this test's own client gets room for them too)
+        int n = 200;
+        client.stop();
+        client.getHttpClient().setMaxConnectionsPerDestination(n);
+        client.start();
         backend.chooseSubprotocol = "chosen";
-        // 8 threads: the acceptor, the selector and a few workers; 50 handshakes could never each hold one.
+        // 8 threads: the acceptor, the selector and a few workers; 200 handshakes could never each hold one.
         startGateway(8, b -> { }, api("gated", "/gated", "/gated").build());
 
         List<CompletableFuture<CoreSession>> sessions = new ArrayList<>();
@@ -34,7 +39,7 @@ class PendingHandshakesTest extends GatewayTestBase {
         }
 
         // Every handshake has reached the backend and waits there, all at once.
-        await().atMost(Duration.ofSeconds(20)).until(() -> backend.gatedWaiting.get() == n);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(backend.gatedWaiting.get()).isEqualTo(n));
         assertThat(gateway.gateway().pendingHandshakes()).isEqualTo(n);
         assertThat(sessions).noneMatch(CompletableFuture::isDone);
 

@@ -37,6 +37,8 @@ public final class BackendClients {
         HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
         http.setExecutor(threads);
         http.setFollowRedirects(false);
+        http.setMaxConnectionsPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
+        http.setMaxRequestsQueuedPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
         http.setUserAgentField(null);
         // one client serves every user: a cookie one backend response set must never go out with another user's request
         http.setHttpCookieStore(new HttpCookieStore.Empty());

@@ -25,6 +25,16 @@ public final class JettyTuning {
      */
     public static final int INPUT_BUFFER_SIZE = 32 * 1024;
 
+    /**
+     * Backend handshakes in flight at once to one backend (host and port), and handshakes queued
+     * for one (Jetty's defaults: 64 and 1,024). Each backend handshake is a connection of its own
+     * that leaves Jetty's pool once upgraded, so Jetty's 64 made the 65th user wait for an earlier
+     * user's backend handshake to finish, and the 1,025th get a 502, however much the gateway
+     * and the backend could take. How many users may be handshaking is the policies' business
+     * (rate limits, quotas), not a pool's.
+     */
+    static final int BACKEND_HANDSHAKES_PER_BACKEND = 1 << 20;
+
     private JettyTuning() {
     }
 
