@@ -11,6 +11,7 @@ import org.eclipse.jetty.websocket.core.WebSocketComponents;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /** Makes the websocket-core client a gateway owns for its backends. */
@@ -25,6 +26,16 @@ public final class BackendClients {
      * @return a client, not started
      */
     public static WebSocketCoreClient create(KeyStore trustStore, boolean verifyHostname) {
+        return create(trustStore, verifyHostname, JettyTuning.BACKEND_DESTINATION_IDLE);
+    }
+
+    /**
+     * @param trustStore      the trust store for wss backends; null for the JVM's default
+     * @param verifyHostname  whether a wss backend's certificate must match its host name
+     * @param destinationIdle how long what the client holds for a backend it no longer talks to is kept
+     * @return a client, not started
+     */
+    static WebSocketCoreClient create(KeyStore trustStore, boolean verifyHostname, Duration destinationIdle) {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         if (trustStore != null) {
             tls.setTrustStore(trustStore);
@@ -39,6 +50,7 @@ public final class BackendClients {
         http.setFollowRedirects(false);
         http.setMaxConnectionsPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
         http.setMaxRequestsQueuedPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
+        http.setDestinationIdleTimeout(destinationIdle.toMillis());
         http.setUserAgentField(null);
         // one client serves every user: a cookie one backend response set must never go out with another user's request
         http.setHttpCookieStore(new HttpCookieStore.Empty());

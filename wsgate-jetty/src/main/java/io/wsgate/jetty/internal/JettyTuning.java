@@ -7,6 +7,7 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,6 +35,14 @@ public final class JettyTuning {
      * (rate limits, quotas), not a pool's.
      */
     static final int BACKEND_HANDSHAKES_PER_BACKEND = 1 << 20;
+
+    /**
+     * How long the backend client keeps what it holds for one backend (host and port: a Jetty
+     * destination with its connection pool) once it has no handshake with it. Jetty's default
+     * keeps it forever, so a gateway whose policies pick backends per user (per tenant, per pod
+     * address) would grow for as long as it runs.
+     */
+    static final Duration BACKEND_DESTINATION_IDLE = Duration.ofMinutes(1);
 
     private JettyTuning() {
     }
