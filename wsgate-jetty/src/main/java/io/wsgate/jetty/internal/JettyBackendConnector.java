@@ -19,7 +19,6 @@ import org.eclipse.jetty.websocket.core.exception.UpgradeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
@@ -164,8 +163,7 @@ public final class JettyBackendConnector {
             return new BackendFailure.Refused(status, response == null ? Headers.empty() : safeHeaders(response), "");
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
-                // ours, or Jetty's TCP connect timeout: a backend that did not answer in time either way
+            if (c instanceof TimeoutException) {
                 return new BackendFailure.Timeout();
             }
             if (c instanceof UnknownHostException) {
