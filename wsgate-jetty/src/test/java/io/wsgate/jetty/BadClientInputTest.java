@@ -78,7 +78,19 @@ class BadClientInputTest extends GatewayTestBase {
                 arguments("a continuation without a start", frame(0x80, hello, MASK), 1002),
                 arguments("invalid UTF-8 in text", frame(0x81, new byte[]{'a', (byte) 0xFF}, MASK), 1007),
                 arguments("invalid UTF-8 in a close reason", frame(0x88, RawFrames.close(1000, new byte[]{(byte) 0xC3}), MASK), 1007),
-                arguments("an invalid close code", frame(0x88, RawFrames.close(1005, new byte[0]), MASK), 1002));
+                arguments("an invalid close code", frame(0x88, RawFrames.close(1005, new byte[0]), MASK), 1002),
+                arguments("a close frame of one byte", frame(0x88, new byte[]{3}, MASK), 1002),
+                arguments("a new message inside a fragmented one", concat(frame(0x01, hello, MASK), frame(0x81, hello, MASK)), 1002),
+                arguments("a 64-bit length with its top bit set",
+                        new byte[]{(byte) 0x82, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4}, 1002),
+                arguments("a frame over the API's frame size limit announced in its header",
+                        new byte[]{(byte) 0x82, (byte) 0xFF, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4}, 1009));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @ParameterizedTest(name = "{0} gets {2}")

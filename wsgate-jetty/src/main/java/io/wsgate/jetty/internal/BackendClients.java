@@ -41,7 +41,7 @@ public final class BackendClients {
             tls.setTrustStore(trustStore);
         }
         tls.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
-        ClientConnector connector = new SelectorReads.BackendConnector();
+        ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("wsgate-backend");
@@ -63,7 +63,6 @@ public final class BackendClients {
         // the client's own components would start a thread pool of their own that nothing uses
         WebSocketCoreClient client = new WebSocketCoreClient(http,
                 new WebSocketComponents(null, null, pool, null, null, executor));
-        client.addEventListener(new JettyTuning.DirectBuffers());
         return client;
     }
 }

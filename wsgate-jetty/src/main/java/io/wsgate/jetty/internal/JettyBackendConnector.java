@@ -9,7 +9,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.util.thread.Scheduler;
-import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Opens the gateway's WebSocket to a backend with Jetty's websocket-core client: the policies'
@@ -85,28 +86,41 @@ public final class JettyBackendConnector {
     }
 
     /**
+     * The backend's connection after its 101.
+     *
+     * @param connection  the backend side of the pair, open, not yet reading
+     * @param subprotocol the subprotocol the backend chose; empty for none
+     */
+    public record Upgraded(RelayConnection connection, String subprotocol) {
+    }
+
+    /**
      * Starts the backend handshake.
      *
      * @param request the backend request the policies shaped
      * @param limits  the API's limits
-     * @param handler the backend side's frame handler
-     * @return completed with the backend's session after its 101, or with a {@link BackendFailureException}
+     * @param side    makes the backend side's connection on the upgraded end point
+     * @return completed with the backend's connection after its 101, or with a {@link BackendFailureException}
      */
-    public CompletableFuture<CoreSession> connect(BackendRequest request, ApiLimits limits, FrameHandler handler) {
+    public CompletableFuture<Upgraded> connect(BackendRequest request, ApiLimits limits,
+                                               Function<EndPoint, RelayConnection> side) {
         AtomicReference<Response> response = new AtomicReference<>();
+        AtomicReference<RelayConnection> made = new AtomicReference<>();
         CompletableFuture<CoreSession> future;
         Scheduler.Task timer = null;
         try {
             CoreClientUpgradeRequest upgrade = new CoreClientUpgradeRequest(client, request.uri()) {
                 @Override
                 public FrameHandler getFrameHandler() {
-                    return handler;
+                    return RelayUpgrades.UNUSED_HANDLER;
+                }
+
+                @Override
+                public void upgrade(Response resp, EndPoint endPoint) {
+                    super.upgrade(resp, RelayUpgrades.backendEndPoint(endPoint, side, client.getEventListeners(), made::set));
                 }
             };
             upgrade.setSubProtocols(request.subprotocols());
-            Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
-            configuration.setInputBufferSize(JettyTuning.INPUT_BUFFER_SIZE);
-            upgrade.setConfiguration(configuration);
             upgrade.headers(fields -> request.headers().forEach((name, value) -> {
                 if (!name.equalsIgnoreCase("host")) {
                     fields.add(name, value);
@@ -128,10 +142,17 @@ public final class JettyBackendConnector {
             if (handshakeTimer != null) {
                 handshakeTimer.cancel();
             }
-            if (failure == null) {
-                return session;
+            RelayConnection connection = made.get();
+            if (failure == null && connection != null) {
+                String subprotocol = session.getNegotiatedSubProtocol();
+                return new Upgraded(connection, subprotocol == null ? "" : subprotocol);
             }
-            throw new BackendFailureException(classify(request, failure, response.get()), failure);
+            if (connection != null) {
+                // upgraded, but too late (the handshake timer fired): nobody will use it
+                connection.abort();
+            }
+            Throwable why = failure != null ? failure : new IllegalStateException("upgraded without a relay connection");
+            throw new BackendFailureException(classify(request, why, response.get()), why);
         });
     }
 

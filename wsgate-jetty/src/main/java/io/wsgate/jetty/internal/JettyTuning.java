@@ -1,9 +1,7 @@
 package io.wsgate.jetty.internal;
 
-import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
-import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,25 +43,6 @@ public final class JettyTuning {
     static final Duration BACKEND_DESTINATION_IDLE = Duration.ofMinutes(1);
 
     private JettyTuning() {
-    }
-
-    /**
-     * Makes the backend connections read into and write from direct buffers, as the server side
-     * does (Jetty's websocket-core client leaves them on heap buffers, which the JDK copies
-     * through a temporary direct buffer on every read and write).
-     */
-    static final class DirectBuffers implements Connection.Listener {
-        @Override
-        public void onOpened(Connection connection) {
-            if (connection instanceof WebSocketConnection ws) {
-                ws.setUseInputDirectByteBuffers(true);
-                ws.setUseOutputDirectByteBuffers(true);
-            }
-        }
-
-        @Override
-        public void onClosed(Connection connection) {
-        }
     }
 
     /**

@@ -12,14 +12,13 @@ import io.wsgate.core.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.Configuration;
-import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
-import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
@@ -33,6 +32,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The passthrough flow on Jetty for one client request: validate, run the policies, connect the
@@ -110,8 +110,11 @@ public final class PassthroughFlow {
 
     private void connectBackend(Exchange exchange, Admission.Admitted admitted, Request request, Response response,
                                 Callback callback) {
-        SideFrameHandler backend = new SideFrameHandler(Peer.BACKEND, admitted.limits(), components.getExecutor(), null);
-        connector.connect(admitted.backend(), admitted.limits(), backend).whenComplete((session, failure) -> {
+        ByteBufferPool buffers = connector.client().getHttpClient().getByteBufferPool();
+        Scheduler scheduler = gateway.config().scheduler();
+        Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.BACKEND,
+                admitted.limits(), buffers, components.getExecutor(), scheduler, null);
+        connector.connect(admitted.backend(), admitted.limits(), side).whenComplete((upgraded, failure) -> {
             if (failure != null) {
                 Throwable f = failure.getCause() != null && !(failure instanceof JettyBackendConnector.BackendFailureException)
                         ? failure.getCause() : failure;
@@ -124,28 +127,32 @@ public final class PassthroughFlow {
                 }
                 writeError(response, callback, exchange.backendFailed(why));
             } else {
-                upgradeClient(exchange, admitted, session, backend, request, response, callback);
+                upgradeClient(exchange, admitted, upgraded, request, response, callback);
             }
         });
     }
 
-    private void upgradeClient(Exchange exchange, Admission.Admitted admitted, CoreSession backendSession,
-                               SideFrameHandler backend, Request request, Response response, Callback callback) {
-        String subprotocol = backendSession.getNegotiatedSubProtocol() == null ? "" : backendSession.getNegotiatedSubProtocol();
-        SideFrameHandler client = new SideFrameHandler(Peer.CLIENT, admitted.limits(), components.getExecutor(),
-                opened -> establish(exchange, admitted, subprotocol, opened, backend));
-        Negotiator negotiator = new Negotiator(subprotocol, client);
-        Callback upgraded = Callback.from(callback::succeeded, x -> {
-            clientUpgradeFailed(exchange, backendSession, x);
+    private void upgradeClient(Exchange exchange, Admission.Admitted admitted, JettyBackendConnector.Upgraded upgraded,
+                               Request request, Response response, Callback callback) {
+        RelayConnection backend = upgraded.connection();
+        String subprotocol = upgraded.subprotocol();
+        Scheduler scheduler = gateway.config().scheduler();
+        ByteBufferPool buffers = request.getConnectionMetaData().getConnector().getByteBufferPool();
+        Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.CLIENT,
+                admitted.limits(), buffers, components.getExecutor(), scheduler,
+                opened -> establish(exchange, subprotocol, admitted, opened, backend));
+        Negotiator negotiator = new Negotiator(subprotocol);
+        Callback written = Callback.from(callback::succeeded, x -> {
+            clientUpgradeFailed(exchange, backend, x);
             callback.failed(x);
         });
         boolean done;
         try {
-            done = handshaker.upgradeRequest(negotiator, SelectorReads.upgradeRequest(request, negotiator::session),
-                    response, upgraded, components, null);
+            done = handshaker.upgradeRequest(negotiator, RelayUpgrades.clientRequest(request, side),
+                    response, written, components, null);
         } catch (Throwable x) {
             LOG.debug("request {}: client upgrade failed", exchange.requestId(), x);
-            clientUpgradeFailed(exchange, backendSession, x);
+            clientUpgradeFailed(exchange, backend, x);
             if (!response.isCommitted()) {
                 Response.writeError(request, response, callback, 500);
             } else {
@@ -154,30 +161,28 @@ public final class PassthroughFlow {
             return;
         }
         if (!done) {
-            clientUpgradeFailed(exchange, backendSession, null);
+            clientUpgradeFailed(exchange, backend, null);
             Response.writeError(request, response, callback, 400);
         }
     }
 
-    private static void clientUpgradeFailed(Exchange exchange, CoreSession backendSession, Throwable cause) {
+    private static void clientUpgradeFailed(Exchange exchange, RelayConnection backend, Throwable cause) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: client upgrade failed after the backend connected", exchange.requestId(), cause);
         }
-        backendSession.close(1001, "Client went away", Callback.NOOP);
+        backend.close(1001, "Client went away");
         exchange.abandon("client upgrade failed");
     }
 
-    private void establish(Exchange exchange, Admission.Admitted admitted, String subprotocol, SideFrameHandler client,
-                           SideFrameHandler backend) {
+    private void establish(Exchange exchange, String subprotocol, Admission.Admitted admitted, RelayConnection client,
+                           RelayConnection backend) {
         PairRelay relay;
         try {
-            Scheduler scheduler = gateway.config().scheduler();
-            relay = exchange.establish(subprotocol, admitted.backend().uri(), new JettySide(client, scheduler),
-                    new JettySide(backend, scheduler));
+            relay = exchange.establish(subprotocol, admitted.backend().uri(), client, backend);
         } catch (RuntimeException e) {
             LOG.debug("request {}: pair not established", exchange.requestId(), e);
-            client.session().close(1011, "", Callback.NOOP);
-            backend.session().close(1001, "", Callback.NOOP);
+            client.close(1011, "");
+            backend.close(1001, "");
             return;
         }
         backend.attach(relay);
@@ -186,36 +191,23 @@ public final class PassthroughFlow {
         client.demand();
     }
 
-    /** Accepts the backend's subprotocol, negotiates no extension, hands over the client-side frame handler. */
+    /**
+     * Accepts the backend's subprotocol and negotiates no extension. The session websocket-core makes
+     * for its answer is never opened: the connection it would run on is replaced by a
+     * {@link RelayConnection} ({@link RelayUpgrades#clientRequest}).
+     */
     private static final class Negotiator implements WebSocketNegotiator {
         private final String subprotocol;
-        private final FrameHandler handler;
-        private WebSocketCoreSession session;
 
-        Negotiator(String subprotocol, FrameHandler handler) {
+        Negotiator(String subprotocol) {
             this.subprotocol = subprotocol;
-            this.handler = handler;
         }
 
         @Override
         public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
             response.setAcceptedSubProtocol(subprotocol.isEmpty() ? null : subprotocol);
             response.setExtensions(List.of());
-            return handler;
-        }
-
-        @Override
-        public void customize(Configuration configurable) {
-            if (configurable instanceof WebSocketCoreSession s) {
-                session = s;
-            }
-            configurable.setAutoFragment(false);
-            configurable.setInputBufferSize(JettyTuning.INPUT_BUFFER_SIZE);
-        }
-
-        /** @return the client's session, once the handshaker has created it */
-        WebSocketCoreSession session() {
-            return session;
+            return RelayUpgrades.UNUSED_HANDLER;
         }
     }
 
