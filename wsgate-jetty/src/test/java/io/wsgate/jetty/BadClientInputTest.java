@@ -67,6 +67,30 @@ class BadClientInputTest extends GatewayTestBase {
         assertThat(r.status()).isEqualTo(414);
     }
 
+    @Test
+    void aClientStillSendingAnOversizedFrameReadsItsCloseFrameNotAResetAndTheBackendIsClosedAtOnce() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(upgradeRequest("/echo").getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(in).status()).isEqualTo(101);
+            // 2 MiB announced (the limit is 1 MiB), and a good part of it sent before the gateway's answer is read
+            out.write(new byte[]{(byte) 0x82, (byte) 0xFF, 0, 0, 0, 0, 0, 0x20, 0, 0, 1, 2, 3, 4});
+            out.write(new byte[512 * 1024]);
+            out.flush();
+
+            CloseStatus atBackend = backend.closes.poll(10, TimeUnit.SECONDS);
+            assertThat(atBackend).isNotNull();
+            assertThat(atBackend.getCode()).isEqualTo(1001);
+            assertThat(RawFrames.readUntilClose(in).closeCode()).isEqualTo(1009);
+            // the gateway sends nothing more, and keeps reading until the client leaves
+            assertThat(in.read()).isEqualTo(-1);
+            out.write(new byte[64 * 1024]);
+            out.flush();
+        }
+    }
+
     static Stream<Arguments> badFrames() {
         byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
         return Stream.of(

@@ -43,6 +43,9 @@ public final class JettyBackendConnector {
     /** The backend response headers a client may see when the backend refused the upgrade. */
     private static final Set<String> SAFE_HEADERS = Set.of("www-authenticate", "retry-after");
 
+    /** What a handshake's outcome leaves behind for a backend connection installed after it was decided. */
+    private static final Object ABANDONED = new Object();
+
     private final WebSocketCoreClient client;
 
     /**
@@ -105,7 +108,8 @@ public final class JettyBackendConnector {
     public CompletableFuture<Upgraded> connect(BackendRequest request, ApiLimits limits,
                                                Function<EndPoint, RelayConnection> side) {
         AtomicReference<Response> response = new AtomicReference<>();
-        AtomicReference<RelayConnection> made = new AtomicReference<>();
+        // the backend's connection once installed; ABANDONED once the outcome is decided without it
+        AtomicReference<Object> made = new AtomicReference<>();
         CompletableFuture<CoreSession> future;
         Scheduler.Task timer = null;
         try {
@@ -117,7 +121,13 @@ public final class JettyBackendConnector {
 
                 @Override
                 public void upgrade(Response resp, EndPoint endPoint) {
-                    super.upgrade(resp, RelayUpgrades.backendEndPoint(endPoint, side, client.getEventListeners(), made::set));
+                    super.upgrade(resp, RelayUpgrades.backendEndPoint(endPoint, side, client.getEventListeners(),
+                            relay -> {
+                                if (!made.compareAndSet(null, relay)) {
+                                    // the handshake timed out while the 101 was being handled
+                                    relay.abort();
+                                }
+                            }));
                 }
             };
             upgrade.setSubProtocols(request.subprotocols());
@@ -142,12 +152,12 @@ public final class JettyBackendConnector {
             if (handshakeTimer != null) {
                 handshakeTimer.cancel();
             }
-            RelayConnection connection = made.get();
-            if (failure == null && connection != null) {
+            Object installed = made.getAndSet(ABANDONED);
+            if (failure == null && installed instanceof RelayConnection connection) {
                 String subprotocol = session.getNegotiatedSubProtocol();
                 return new Upgraded(connection, subprotocol == null ? "" : subprotocol);
             }
-            if (connection != null) {
+            if (installed instanceof RelayConnection connection) {
                 // upgraded, but too late (the handshake timer fired): nobody will use it
                 connection.abort();
             }

@@ -171,6 +171,8 @@ public final class PassthroughFlow {
             LOG.debug("request {}: client upgrade failed after the backend connected", exchange.requestId(), cause);
         }
         backend.close(1001, "Client went away");
+        // in no pair: read only for the backend's answer to the close
+        backend.demand();
         exchange.abandon("client upgrade failed");
     }
 
@@ -183,6 +185,9 @@ public final class PassthroughFlow {
             LOG.debug("request {}: pair not established", exchange.requestId(), e);
             client.close(1011, "");
             backend.close(1001, "");
+            // in no pair: read only for the answers to the closes
+            client.demand();
+            backend.demand();
             return;
         }
         backend.attach(relay);

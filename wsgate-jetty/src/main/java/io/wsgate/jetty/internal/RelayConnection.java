@@ -14,8 +14,10 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,8 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
     private static final byte NO_MESSAGE = -1;
 
     private static final int MAX_HEADER = 14;
+    /** The first size of the buffer a frame larger than the read buffer is gathered into; it doubles as bytes arrive. */
+    private static final int GATHER_FIRST = 64 * 1024;
     private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final int PROTOCOL_ERROR = 1002;
     private static final int BAD_DATA = 1007;
@@ -87,6 +91,11 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
     private enum Read { DELIVERED, NEED_FILL, STOP }
 
     private final Peer peer;
+    /**
+     * A TCP end point, where a read that leaves room in the buffer means the socket had nothing more.
+     * A TLS or HTTP/2 end point returns one record or frame per read, whatever else it holds.
+     */
+    private final boolean plainSocket;
     /** True on a backend's connection: the gateway is the client there, so it masks what it writes. */
     private final boolean client;
     private final ApiLimits limits;
@@ -99,6 +108,8 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
     private final Runnable readTurn = this::readTurn;
     private final Completion frameDone = new FrameDone();
     private final Callback dataWritten = new DataWritten();
+    private final Callback discarding = Callback.from(Invocable.InvocationType.NON_BLOCKING, this::discard,
+            x -> getEndPoint().close(x));
     /** The header of the data frame being written (one at a time). */
     private final ByteBuffer header = ByteBuffer.allocateDirect(MAX_HEADER);
 
@@ -107,8 +118,14 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
     // ---- the reader's own (one reading thread at a time, handed over under the monitor)
     /** Bytes read and not yet parsed, between position and limit; null when there are none. */
     private RetainableByteBuffer in;
-    /** The payload of a frame too large for {@link #in}, gathered; null when there is none. */
-    private RetainableByteBuffer gathered;
+    /**
+     * The payload of a frame too large for {@link #in}, gathered as it arrives (a heap buffer that
+     * grows with what has arrived, so a header announcing a large frame reserves nothing); null when
+     * there is none.
+     */
+    private ByteBuffer gathered;
+    /** The gathered frame's payload length. */
+    private int gatheredSize;
     private byte gatheredOpCode;
     private boolean gatheredFin;
     private int gatheredKey;
@@ -159,6 +176,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
                     Scheduler scheduler, Consumer<RelayConnection> onOpen) {
         super(endPoint, pool);
         this.peer = peer;
+        this.plainSocket = endPoint instanceof SocketChannelEndPoint;
         this.client = peer == Peer.BACKEND;
         this.limits = limits;
         this.maxFrameSize = Math.min(limits.maxFrameSize(), Integer.MAX_VALUE - 8);
@@ -238,7 +256,6 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         Scheduler.Task deadline;
         Completion queued;
         SideEnd e;
-        PairRelay r;
         synchronized (this) {
             if (closed) {
                 return;
@@ -253,8 +270,6 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
                 releaseBuffers();
             }
             e = endFor(cause);
-            end = e;
-            r = relay;
         }
         if (deadline != null) {
             deadline.cancel();
@@ -263,11 +278,55 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             queued.failed(new IOException("closed before the close frame was written", cause));
         }
         super.onClose(cause);
+        report(e);
+    }
+
+    /** Tells the relay how this side ended, once (or keeps it for {@link #attach}). */
+    private void report(SideEnd e) {
+        PairRelay r;
+        synchronized (this) {
+            if (end != null) {
+                return;
+            }
+            end = e;
+            r = relay;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: ended {}", this, e);
         }
         if (r != null) {
             r.ended(peer, e);
+        }
+    }
+
+    /**
+     * After failing the peer (§7.1.7), with the close frame written: no more output, and what the
+     * peer still sends is read and dropped until it leaves, or the close deadline aborts it. Closing
+     * with its bytes unread would send it a TCP reset, which may destroy the close frame before it
+     * reads it.
+     */
+    private void linger() {
+        getEndPoint().shutdownOutput();
+        discard();
+    }
+
+    private void discard() {
+        ByteBuffer scratch = ByteBuffer.allocate(4096);
+        try {
+            while (true) {
+                scratch.clear().flip();
+                int n = getEndPoint().fill(scratch);
+                if (n < 0) {
+                    getEndPoint().close();
+                    return;
+                }
+                if (n == 0) {
+                    getEndPoint().fillInterested(discarding);
+                    return;
+                }
+            }
+        } catch (Throwable x) {
+            getEndPoint().close(x);
         }
     }
 
@@ -293,11 +352,8 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             in.release();
             in = null;
         }
-        if (gathered != null) {
-            gathered.release();
-            gathered = null;
-            gatheredDelivered = false;
-        }
+        gathered = null;
+        gatheredDelivered = false;
     }
 
     // ------------------------------------------------------------------ reading
@@ -374,7 +430,6 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         if (gatheredDelivered) {
             // the relay is done with the gathered frame
             gatheredDelivered = false;
-            gathered.release();
             gathered = null;
         }
         while (true) {
@@ -410,7 +465,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             int space = bb.capacity() - bb.limit();
             int n = getEndPoint().fill(bb);
             if (n > 0) {
-                drained = n < space;
+                drained = plainSocket && n < space;
                 continue;
             }
             if (n == 0) {
@@ -498,11 +553,9 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             return null;
         }
         // larger than the read buffer: gathered into a buffer of its own
-        RetainableByteBuffer g = buffers.acquire(size, true);
-        ByteBuffer gb = g.getByteBuffer();
-        gb.clear().limit(size);
         bb.position(pos + headerLength);
-        gathered = g;
+        gathered = ByteBuffer.allocate(Math.min(size, GATHER_FIRST));
+        gatheredSize = size;
         gatheredOpCode = opCode;
         gatheredFin = fin;
         gatheredKey = key;
@@ -521,20 +574,24 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
 
     /** Moves what has been read into the gathered payload; delivers it when complete. */
     private Read gather(ByteBuffer bb) {
-        ByteBuffer gb = gathered.getByteBuffer();
-        int n = Math.min(bb.remaining(), gb.remaining());
-        gb.put(bb.slice(bb.position(), n));
+        ByteBuffer g = gathered;
+        int n = Math.min(bb.remaining(), gatheredSize - g.position());
+        if (g.remaining() < n) {
+            g = ByteBuffer.allocate(Math.min(gatheredSize, Math.max(2 * g.capacity(), g.position() + n))).put(g.flip());
+            gathered = g;
+        }
+        g.put(bb.slice(bb.position(), n));
         bb.position(bb.position() + n);
-        if (gb.hasRemaining()) {
+        if (g.position() < gatheredSize) {
             return null;
         }
-        gb.flip();
-        if (!client && gb.remaining() > 0) {
-            Masks.apply(gb, 0, gb.remaining(), gatheredKey);
+        g.flip();
+        if (!client) {
+            Masks.apply(g, 0, gatheredSize, gatheredKey);
         }
         needed = 0;
         gatheredDelivered = true;
-        return deliver(gatheredOpCode, gatheredFin, gb.slice());
+        return deliver(gatheredOpCode, gatheredFin, g);
     }
 
     /** Hands a complete frame to the relay; it asks for the next when it has written this one. */
@@ -566,7 +623,24 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         synchronized (this) {
             outstanding = true;
         }
-        relay.forward(peer.sends(), frame, frameDone);
+        return forward(frame);
+    }
+
+    private Read forward(Frame frame) {
+        PairRelay r = relay;
+        if (r == null) {
+            // in no pair (the other side's handshake failed): read only to finish this side's close handshake
+            frameDone.succeeded();
+            return Read.DELIVERED;
+        }
+        try {
+            r.forward(peer.sends(), frame, frameDone);
+        } catch (RuntimeException e) {
+            // a bug, not the peer's doing; the frame's buffer stays with the relay, never back in the pool
+            LOG.warn("{}: the relay failed on a frame", this, e);
+            getEndPoint().close(e);
+            return Read.STOP;
+        }
         return Read.DELIVERED;
     }
 
@@ -598,8 +672,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             inputDone = true;
             outstanding = true;
         }
-        relay.forward(peer.sends(), new Frame(FrameType.CLOSE, payload, true, true), frameDone);
-        return Read.DELIVERED;
+        return forward(new Frame(FrameType.CLOSE, payload, true, true));
     }
 
     /** A close code a peer may send (RFC 6455 §7.4). */
@@ -612,18 +685,20 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: failing with {} {}", this, code, reason);
         }
-        boolean closeNow;
+        boolean lingerNow;
         synchronized (this) {
             inputDone = true;
             if (failedWith == 0 && !closeReceived) {
                 failedWith = code;
                 failedReason = reason;
             }
-            // our close frame is out already: nothing to wait for
-            closeNow = closeWritten;
+            // our close frame is out already: nothing more to write
+            lingerNow = closeWritten;
         }
-        if (closeNow) {
-            getEndPoint().close();
+        // the other side need not wait for this one to be gone
+        report(new SideEnd(SideEnd.Kind.PROTOCOL_ERROR, code, reason));
+        if (lingerNow) {
+            linger();
         } else {
             writeClose(closePayload(code, reason), null);
         }
@@ -878,16 +953,20 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         @Override
         public void succeeded() {
             boolean closeNow;
+            boolean lingerNow;
             synchronized (RelayConnection.this) {
                 writing = false;
                 closeWritten = true;
-                // the handshake is over, or the peer broke a rule and gets no wait (§7.1.7)
-                closeNow = (closeReceived && !outstanding) || failedWith != 0;
+                // the handshake is over, or the peer broke a rule and gets no answer (§7.1.7)
+                closeNow = closeReceived && !outstanding;
+                lingerNow = failedWith != 0;
             }
             if (done != null) {
                 done.succeeded();
             }
-            if (closeNow) {
+            if (lingerNow) {
+                linger();
+            } else if (closeNow) {
                 getEndPoint().close();
             }
         }
