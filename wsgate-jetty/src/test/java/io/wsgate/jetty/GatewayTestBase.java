@@ -75,6 +75,19 @@ abstract class GatewayTestBase {
         gatewayServer.start();
     }
 
+    /** @return a raw socket to the gateway, upgraded (101 read) on {@code path} */
+    Socket upgradedRawClient(String path) throws IOException {
+        Socket s = new Socket("127.0.0.1", gatewayPort());
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(upgradeRequest(path).getBytes(StandardCharsets.ISO_8859_1));
+        RawResponse r = readResponse(s.getInputStream());
+        if (r.status() != 101) {
+            s.close();
+            throw new IOException("no upgrade: " + r.status());
+        }
+        return s;
+    }
+
     int gatewayPort() {
         return ((ServerConnector) gatewayServer.getConnectors()[0]).getLocalPort();
     }

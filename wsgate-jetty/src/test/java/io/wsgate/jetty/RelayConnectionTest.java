@@ -69,7 +69,7 @@ class RelayConnectionTest extends GatewayTestBase {
     @Test
     void manyFramesInOneSegmentAreRelayedInOrder() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());
-        try (Socket s = upgradedClient("/echo")) {
+        try (Socket s = upgradedRawClient("/echo")) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (int i = 0; i < 200; i++) {
                 all.writeBytes(frame(0x81, utf8("message " + i), MASK));
@@ -87,7 +87,7 @@ class RelayConnectionTest extends GatewayTestBase {
     @Test
     void framesCutIntoPiecesByTcpArriveWhole() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());
-        try (Socket s = upgradedClient("/echo")) {
+        try (Socket s = upgradedRawClient("/echo")) {
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
@@ -188,13 +188,6 @@ class RelayConnectionTest extends GatewayTestBase {
     private Socket rawClient() throws Exception {
         Socket s = new Socket("127.0.0.1", gatewayPort());
         s.setSoTimeout(10_000);
-        return s;
-    }
-
-    private Socket upgradedClient(String path) throws Exception {
-        Socket s = rawClient();
-        s.getOutputStream().write(upgradeRequest(path).getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(readResponse(s.getInputStream()).status()).isEqualTo(101);
         return s;
     }
 

@@ -17,10 +17,11 @@ import java.util.function.Supplier;
 public final class JettyTuning {
 
     /**
-     * Bytes read from a connection at once (Jetty's default: 4 KiB). A frame that does not fit in
-     * one read is gathered into a second buffer by Jetty's parser (a copy, and a read per 4 KiB);
+     * Bytes read from a relayed connection at once (websocket-core's default was 4 KiB). A frame
+     * that does not fit in the read buffer is gathered into a second one (a copy, and more reads);
      * with 32 KiB, a 16 KiB frame arrives in one read and is relayed as a slice of it. Idle pairs
-     * hold no read buffer (Jetty releases it when it is empty), so this costs no memory per pair.
+     * hold no read buffer ({@link RelayConnection} releases it when it is empty), so this costs no
+     * memory per pair.
      */
     public static final int INPUT_BUFFER_SIZE = 32 * 1024;
 

@@ -10,9 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
  * How many frames a thread relays in one turn before it lets others have theirs.
  *
  * <p>Relayed frames are read on the thread that learns they can be: a selector thread (see
- * {@link SelectorReads}), or the thread that completed the previous frame's write. websocket-core
- * keeps reading a connection for as long as the next frame is asked for before the current read
- * ends, which the relay does whenever the other side's write completes at once. A peer that sends
+ * {@link RelayConnection}), or the thread that completed the previous frame's write. A connection
+ * keeps reading for as long as the next frame is asked for before the current read ends, which the
+ * relay does whenever the other side's write completes at once. A peer that sends
  * faster than the gateway relays would so keep one thread, and on a selector every other connection
  * it serves, to itself. A turn is one such run of reads on one thread: after
  * {@link #FRAMES_PER_TURN} frames, the next demand is not made there but handed to the pool once

@@ -1,2 +1,5 @@
-/** The Jetty adapter's internals: the passthrough flow on websocket-core, frame handlers and the backend connector. */
+/**
+ * The Jetty adapter's internals: the passthrough flow (Jetty's handshakes on both sides), the
+ * relay's own frame codec on Jetty's end points, and the backend connector.
+ */
 package io.wsgate.jetty.internal;
