@@ -264,7 +264,7 @@ public final class DefaultPairRelay implements PairRelay {
         }
         int code;
         String reason;
-        if (end.kind() == SideEnd.Kind.CLOSED && isTransmittable(end.code())) {
+        if (end.kind() == SideEnd.Kind.CLOSED && TransportSide.isWireCloseCode(end.code())) {
             code = end.code();
             reason = end.reason();
         } else if (end.kind() == SideEnd.Kind.CLOSED && end.code() == 1005) {
@@ -300,15 +300,11 @@ public final class DefaultPairRelay implements PairRelay {
         }
     }
 
-    static boolean isTransmittable(int code) {
-        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code < 5000);
-    }
-
     // ------------------------------------------------------------------ ConnectionPair
 
     @Override
     public void close(int code, String reason) {
-        if (!isTransmittable(code)) {
+        if (!TransportSide.isWireCloseCode(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent on the wire");
         }
         Objects.requireNonNull(reason, "reason");
