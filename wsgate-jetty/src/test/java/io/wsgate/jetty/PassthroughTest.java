@@ -9,6 +9,7 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -394,10 +395,15 @@ class PassthroughTest extends GatewayTestBase {
         assertThat(backend.closes.poll(10, TimeUnit.SECONDS).getCode()).isEqualTo(1001);
     }
 
-    @Test
+    /**
+     * Both sides' idle timers expire within milliseconds of each other, on different threads; whichever
+     * fires second must not cut off the close frames the first one started. Repeated because one pair
+     * hit that race about one time in four before it was fixed.
+     */
+    @RepeatedTest(20)
     void theIdleTimeoutClosesBothSidesWith1001() throws Exception {
         startGateway(api("echo", "/echo", "/backend")
-                .limits(ApiLimits.ofDefaults().withIdleTimeout(Duration.ofMillis(400))).build());
+                .limits(ApiLimits.ofDefaults().withIdleTimeout(Duration.ofMillis(60))).build());
         RecordingClient c = RecordingClient.connect(client, gw("/echo"));
 
         assertThat(c.awaitClosed().getCode()).isEqualTo(1001);

@@ -186,11 +186,6 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         this.onOpen = onOpen;
     }
 
-    /** @return which connection of the pair this is */
-    Peer peer() {
-        return peer;
-    }
-
     // ------------------------------------------------------------------ life cycle
 
     @Override
@@ -225,19 +220,17 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         }
     }
 
-    /** @return true once the connection has closed */
-    boolean isEnded() {
-        synchronized (this) {
-            return end != null;
-        }
-    }
-
     @Override
     public boolean onIdleExpired(TimeoutException timeout) {
         PairRelay r = relay;
-        if (r != null && !r.isClosed()) {
-            // nothing crossed the pair for the idle timeout: the gateway closes both sides
-            r.close(1001, "Idle timeout");
+        if (r != null) {
+            if (!r.isClosed()) {
+                // nothing crossed the pair for the idle timeout: the gateway closes both sides
+                r.close(1001, "Idle timeout");
+            }
+            // Else the relay is closing both sides (maybe on another thread, for the other side's
+            // timeout): this side's close frame is written or about to be, and the close deadline
+            // ends the handshake. Closing here would cut that frame off.
             return false;
         }
         synchronized (this) {
@@ -653,7 +646,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         }
         if (length >= 2) {
             code = payload.getShort(payload.position()) & 0xFFFF;
-            if (!isValidCode(code)) {
+            if (!TransportSide.isWireCloseCode(code)) {
                 return fail(PROTOCOL_ERROR, "Invalid close code " + code);
             }
             try {
@@ -673,11 +666,6 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             outstanding = true;
         }
         return forward(new Frame(FrameType.CLOSE, payload, true, true));
-    }
-
-    /** A close code a peer may send (RFC 6455 §7.4). */
-    static boolean isValidCode(int code) {
-        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     /** The peer broke a rule: fail the connection with this code (§7.1.7). */
@@ -771,11 +759,10 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         int length = payload.remaining();
         ByteBuffer h = header;
         h.clear();
-        int key = 0;
         h.put((byte) ((frame.last() ? 0x80 : 0) | opCode(frame)));
         putLength(h, length);
         if (client) {
-            key = Masks.newKey();
+            int key = Masks.newKey();
             h.putInt(key);
             if (length > 0) {
                 Masks.apply(payload, payload.position(), length, key);
