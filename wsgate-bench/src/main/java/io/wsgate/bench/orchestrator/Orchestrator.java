@@ -76,7 +76,7 @@ public final class Orchestrator {
     }
 
     private static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "wsgate-access-log", "help");
-    private static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "rate",
+    private static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "prime-max", "rate",
             "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "wsgate-jar", "wsgate-arg",
             "wsgate-jvm-arg", "jwt-secret", "jwt-path", "driver-core", "server-core");
 
@@ -98,6 +98,8 @@ public final class Orchestrator {
               --jwt-secret S            HMAC-256 secret (at least 32 bytes) the driver signs its tokens with and wsgate checks
               --modes a,b,...           tp64,tp16k,latency,handshake,handshake-jwt,concurrency (default: all)
               --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m); prime: per mode, before round 1
+              --prime-max D             a JVM target whose JIT compilers still used more than 5% of its CPU in
+                                        the last prime run is primed again, up to this long per mode
               --rate N                  offered load of the latency mode, msg/s (default 2000)
               --connections N           connections of the throughput and latency modes (default 50)
               --parallel N              parallel lanes of the handshake modes (default 16)
@@ -108,11 +110,15 @@ public final class Orchestrator {
               --no-pin                  do not pin processes with taskset
             """;
 
+    /** The share of a JVM target's CPU its JIT compilers may use in a prime run for it to count as compiled. */
+    static final double JIT_SETTLED = 0.05;
+
     private Orchestrator() {
     }
 
     /** Settings after presets and options. */
-    record Settings(List<Mode> modes, int rounds, Duration warmup, Duration measure, Duration prime, double rate,
+    record Settings(List<Mode> modes, int rounds, Duration warmup, Duration measure, Duration prime, Duration primeMax,
+                    double rate,
                     int connections, int parallel, int pairs, int sourceAddresses, boolean text, boolean pin,
                     int driverCore, int serverCore, boolean full) {
     }
@@ -148,6 +154,7 @@ public final class Orchestrator {
                 opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(400)),
                 opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1200)),
                 opts.duration("prime", full ? Duration.ofSeconds(5) : Duration.ofMillis(1500)),
+                opts.duration("prime-max", full ? Duration.ofSeconds(40) : Duration.ofSeconds(6)),
                 opts.doubleValue("rate", 2000),
                 opts.intValue("connections", 50),
                 opts.intValue("parallel", 16),
@@ -332,6 +339,7 @@ public final class Orchestrator {
 
         Map<Mode, Map<String, List<Measured>>> results = new LinkedHashMap<>();
         Map<String, Held> held = new LinkedHashMap<>();
+        Map<String, Map<Mode, Duration>> primedFor = new LinkedHashMap<>();
         long startedAt = System.nanoTime();
         try (Clients clients = new Clients(1)) {
             for (Target t : targets) {
@@ -340,16 +348,16 @@ public final class Orchestrator {
                     verifyEcho(clients, t, s.text(), t.jwtUri(), Optional.of(token));
                 }
             }
-            // JVM targets (and the echo backend behind direct) run every mode once before round 1, so that
-            // the JIT compilers are done before any window opens; the table's JIT column shows what is left.
+            // JVM targets (and the echo backend behind direct) run every mode before round 1, so that the
+            // JIT compilers are done before any window opens; the table's JIT column shows what is left.
             for (Target t : targets) {
                 if (t.kind() == Target.Kind.NGINX) {
                     continue;
                 }
-                progress("priming " + t.name() + " for " + s.prime().toMillis() + " ms per mode");
                 for (Mode mode : s.modes()) {
                     if (mode != Mode.CONCURRENCY) {
-                        run(clients, mode, t, s, token, Duration.ZERO, s.prime(), Window.NONE);
+                        Duration primed = prime(clients, mode, t, s, token, backendPid);
+                        primedFor.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put(mode, primed);
                     }
                 }
             }
@@ -383,7 +391,7 @@ public final class Orchestrator {
         }
         long elapsed = System.nanoTime() - startedAt;
 
-        System.out.print(Report.render(s, targets, results, held, notes, nginx, elapsed));
+        System.out.print(Report.render(s, targets, results, held, primedFor, notes, nginx, elapsed));
         cleanup.run();
         Runtime.getRuntime().removeShutdownHook(cleanup);
         return 0;
@@ -477,6 +485,32 @@ public final class Orchestrator {
     static LoadTarget load(Target t, Settings s, boolean jwt, String token) {
         LoadTarget load = new LoadTarget(jwt ? t.jwtUri() : t.uri(), s.text(), Optional.empty());
         return jwt ? load.withToken(token) : load;
+    }
+
+    /**
+     * Runs a mode on a JVM target before round 1: for the prime time, then again while the target's JIT
+     * compilers used more than {@link #JIT_SETTLED} of its CPU in the last run, up to the prime maximum. A
+     * gateway runs for days; the windows are meant to measure its compiled code, not its compiler.
+     *
+     * @return how long the mode was run
+     */
+    private static Duration prime(Clients clients, Mode mode, Target t, Settings s, String token, long backendPid)
+            throws Exception {
+        Duration spent = Duration.ZERO;
+        while (true) {
+            CpuWindow window = new CpuWindow(t, backendPid);
+            run(clients, mode, t, s, token, Duration.ZERO, s.prime(), window);
+            spent = spent.plus(s.prime());
+            double share = window.jitMs / window.proxyMs;
+            boolean settled = Double.isNaN(share) || share <= JIT_SETTLED;
+            if (settled || spent.plus(s.prime()).compareTo(s.primeMax()) > 0) {
+                progress(String.format(Locale.ROOT, "primed %-13s %-14s %5.1f s%s", mode.id, t.name(),
+                        spent.toMillis() / 1000.0, Double.isNaN(share) ? ""
+                                : String.format(Locale.ROOT, ", JIT %.0f%% of its CPU in the last %.1f s%s", share * 100,
+                                s.prime().toMillis() / 1000.0, settled ? "" : " (still compiling: prime maximum reached)")));
+                return spent;
+            }
+        }
     }
 
     private static Measured measure(Clients clients, Mode mode, Target t, Settings s, String token, long backendPid)

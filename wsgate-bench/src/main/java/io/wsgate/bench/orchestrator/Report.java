@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,8 @@ final class Report {
 
     static String render(Orchestrator.Settings s, List<Target> targets,
                          Map<Orchestrator.Mode, Map<String, List<Orchestrator.Measured>>> results,
-                         Map<String, Orchestrator.Held> held, List<String> notes, Optional<Path> nginx, long elapsedNanos) {
+                         Map<String, Orchestrator.Held> held, Map<String, Map<Orchestrator.Mode, Duration>> primedFor,
+                         List<String> notes, Optional<Path> nginx, long elapsedNanos) {
         StringBuilder out = new StringBuilder();
         out.append("\n## wsgate-bench ").append(s.full() ? "full" : "quick").append(" run\n\n");
         out.append(String.format(Locale.ROOT, "%s; %d round(s), warm-up %d ms, window %d ms per run; %s messages; "
@@ -39,8 +41,23 @@ final class Report {
         out.append("Rates are the median over rounds (spread = (max - min) / median); percentiles are over all rounds; "
                 + "CPU is the proxy process's user + system time (/proc/PID/stat, all threads) per 1,000 echoed messages "
                 + "(each crosses the proxy twice) or handshakes; \"of it JIT\" is the share of that CPU the JVM's JIT compiler "
-                + "threads used in the window (every JVM target ran each mode for the prime time before round 1; a large "
+                + "threads used in the window (before round 1, every JVM target ran each mode for the prime time, and again "
+                + "while its JIT compilers used more than 5% of its CPU, up to " + s.primeMax().toSeconds() + " s; a large "
                 + "share means the window still measured compilation).\n");
+        if (!primedFor.isEmpty()) {
+            out.append("Primed before round 1:");
+            String sep = " ";
+            for (Map.Entry<String, Map<Orchestrator.Mode, Duration>> t : primedFor.entrySet()) {
+                out.append(sep).append(t.getKey());
+                String modeSep = " ";
+                for (Map.Entry<Orchestrator.Mode, Duration> m : t.getValue().entrySet()) {
+                    out.append(String.format(Locale.ROOT, "%s%s %.1f s", modeSep, m.getKey().id, m.getValue().toMillis() / 1000.0));
+                    modeSep = ", ";
+                }
+                sep = "; ";
+            }
+            out.append(".\n");
+        }
         for (String note : notes) {
             out.append("Note: ").append(note).append('\n');
         }
