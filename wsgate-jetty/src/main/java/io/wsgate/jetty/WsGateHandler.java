@@ -135,10 +135,9 @@ public final class WsGateHandler extends Handler.Wrapper {
 
         /**
          * Uses a websocket-core client the application manages (starts and stops) instead of one
-         * the handler owns; its TLS settings then apply to wss backends. The client serves every
-         * user, so it must keep no cookies: its {@code HttpClient} gets an
-         * {@code HttpCookieStore.Empty} if it has no store yet, and the handler refuses to start
-         * (IllegalStateException) if it has another one.
+         * the handler owns; its TLS settings, resolver, connect timeout and bind address then apply
+         * to backend connections. Backends are reached directly: a proxy in its {@code HttpClient}'s
+         * proxy configuration makes the handler refuse to start (IllegalStateException).
          */
         public Builder webSocketClient(WebSocketCoreClient client) {
             this.client = Objects.requireNonNull(client, "client");

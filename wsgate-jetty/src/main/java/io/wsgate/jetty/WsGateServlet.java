@@ -138,9 +138,10 @@ public final class WsGateServlet extends HttpServlet {
         }
 
         /**
-         * Uses a websocket-core client the application manages (starts and stops). It must keep no
-         * cookies: its {@code HttpClient} gets an {@code HttpCookieStore.Empty} if it has no store
-         * yet, and {@code init} fails (IllegalStateException) if it has another one.
+         * Uses a websocket-core client the application manages (starts and stops); its TLS settings,
+         * resolver, connect timeout and bind address apply to backend connections. Backends are
+         * reached directly: a proxy in its {@code HttpClient}'s proxy configuration makes
+         * {@code init} fail (IllegalStateException).
          */
         public Builder webSocketClient(WebSocketCoreClient client) {
             this.client = Objects.requireNonNull(client, "client");

@@ -51,6 +51,95 @@ class BadBackendInputTest extends GatewayTestBase {
     }
 
     @Test
+    void aResponseHeadOverSixteenKiBGives502AndTheBackendConnectionIsClosed() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "X-Padding: " + "a".repeat(20_000) + "\r\nSec-WebSocket-Accept: " + RawFrames.accept(key) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            awaitClosedByTheGateway(in);
+        })) {
+            gatewayTo(raw);
+            RawResponse r = raw(upgradeRequest("/raw"));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
+            raw.done.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aResponseThatIsNotHttpGives502AndTheBackendConnectionIsClosed() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
+            out.write("SSH-2.0-OpenSSH_9.2p1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            awaitClosedByTheGateway(in);
+        })) {
+            gatewayTo(raw);
+            RawResponse r = raw(upgradeRequest("/raw"));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
+            raw.done.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void a101WithoutUpgradeWebsocketGives502() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + RawFrames.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            awaitClosedByTheGateway(in);
+        })) {
+            gatewayTo(raw);
+            RawResponse r = raw(upgradeRequest("/raw"));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
+            raw.done.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBackendThatClosesBeforeAnsweringGives502BackendUnavailable() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> s.close())) {
+            gatewayTo(raw);
+            RawResponse r = raw(upgradeRequest("/raw"));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.body()).contains("BACKEND_UNAVAILABLE");
+        }
+    }
+
+    @Test
+    void theBackendGetsOneWellFormedUpgradeRequest() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
+            RawBackend.answer101(out, RawFrames.accept(key));
+            RawFrames.readUntilClose(in);
+        })) {
+            startGateway(ApiDefinition.builder("raw").backend(raw.url() + "base").urlSuffix("/raw").build());
+            RecordingClient c = RecordingClient.connect(client, gw("/raw/more?x=1&y=%20"), "one", "two");
+            String h = raw.requestHead.get(10, TimeUnit.SECONDS);
+            String port = raw.url().replaceAll(".*:(\\d+)/.*", "$1");
+            assertThat(h).startsWith("GET /base/more?x=1&y=%20 HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
+                    .contains("\r\nUpgrade: websocket\r\n", "\r\nConnection: Upgrade\r\n", "\r\nSec-WebSocket-Version: 13\r\n",
+                            "\r\nSec-WebSocket-Protocol: one, two\r\n")
+                    .doesNotContain("Sec-WebSocket-Extensions");
+            assertThat(h.split("\r\n")).filteredOn(l -> l.regionMatches(true, 0, "Host:", 0, 5)).hasSize(1);
+            c.session.close(1000, "", org.eclipse.jetty.util.Callback.NOOP);
+            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+        }
+    }
+
+    /** Reads until the gateway closes the connection (end of stream, or a reset for bytes it left unread). */
+    private static void awaitClosedByTheGateway(java.io.InputStream in) throws java.io.IOException {
+        try {
+            while (in.read() != -1) {
+                // what the gateway sends, if anything, does not matter
+            }
+        } catch (java.net.SocketException reset) {
+            // closed with our bytes unread: also closed
+        }
+    }
+
+    @Test
     void aMaskedFrameFromTheBackendIsNeverRelayedAndTheClientGets1011() throws Exception {
         try (RawBackend raw = new RawBackend((key, in, out, s) -> {
             RawBackend.answer101(out, RawFrames.accept(key));

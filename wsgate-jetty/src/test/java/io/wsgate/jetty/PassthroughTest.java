@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
-import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -186,27 +186,32 @@ class PassthroughTest extends GatewayTestBase {
     }
 
     @Test
-    void aBackendClientThatKeepsCookiesIsRefusedAtStart() throws Exception {
-        WebSocketCoreClient keepsCookies = new WebSocketCoreClient();
-        keepsCookies.start();
+    void aBackendClientWithAnHttpProxyIsRefusedAtStart() throws Exception {
+        WebSocketCoreClient proxied = new WebSocketCoreClient();
+        proxied.getHttpClient().getProxyConfiguration().addProxy(new HttpProxy("127.0.0.1", 3128));
+        proxied.start();
         try {
-            assertThatThrownBy(() -> startGateway(200, b -> b.webSocketClient(keepsCookies), api("echo", "/echo", "/backend").build()))
+            assertThatThrownBy(() -> startGateway(200, b -> b.webSocketClient(proxied), api("echo", "/echo", "/backend").build()))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("keeps cookies").hasMessageContaining("HttpCookieStore.Empty");
+                    .hasMessageContaining("HTTP proxy").hasMessageContaining("directly");
         } finally {
-            keepsCookies.stop();
+            proxied.stop();
         }
     }
 
     @Test
-    void aBackendClientNotYetConfiguredIsGivenNoCookieStore() throws Exception {
-        WebSocketCoreClient unconfigured = new WebSocketCoreClient();
+    void aBackendClientTheApplicationManagesCarriesTheRelay() throws Exception {
+        WebSocketCoreClient own = new WebSocketCoreClient();
+        own.start();
         try {
-            startGateway(200, b -> b.webSocketClient(unconfigured), api("echo", "/echo", "/backend").build());
-            unconfigured.start();
-            assertThat(unconfigured.getHttpClient().getHttpCookieStore()).isInstanceOf(HttpCookieStore.Empty.class);
+            startGateway(200, b -> b.webSocketClient(own), api("echo", "/echo", "/backend").build());
+            RecordingClient c = RecordingClient.connect(client, gw("/echo"));
+            c.sendText("through the application's client");
+            assertThat(TestBackend.text(c.nextData())).isEqualTo("through the application's client");
+            c.session.close(1000, "", Callback.NOOP);
+            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
         } finally {
-            unconfigured.stop();
+            own.stop();
         }
     }
 

@@ -20,6 +20,8 @@ final class RawBackend implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** The head of the upgrade request the gateway sent, as read. */
+    final CompletableFuture<String> requestHead = new CompletableFuture<>();
 
     RawBackend(Script script) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -27,6 +29,7 @@ final class RawBackend implements AutoCloseable {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(10_000);
                 String head = GatewayTestBase.readHead(s.getInputStream());
+                requestHead.complete(head);
                 String key = "";
                 for (String line : head.split("\r\n")) {
                     if (line.toLowerCase().startsWith("sec-websocket-key:")) {

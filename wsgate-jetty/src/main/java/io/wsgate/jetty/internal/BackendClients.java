@@ -1,7 +1,6 @@
 package io.wsgate.jetty.internal;
 
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -11,31 +10,23 @@ import org.eclipse.jetty.websocket.core.WebSocketComponents;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 
-/** Makes the websocket-core client a gateway owns for its backends. */
+/**
+ * Makes the websocket-core client a gateway owns for its backends. Only its HTTP client's connector,
+ * TLS settings, resolver, executor, scheduler and buffer pool are used ({@link JettyBackendConnector}).
+ */
 public final class BackendClients {
 
     private BackendClients() {
     }
 
     /**
-     * @param trustStore           the trust store for wss backends; null for the JVM's default
-     * @param verifyHostname       whether a wss backend's certificate must match its host name
+     * @param trustStore     the trust store for wss backends; null for the JVM's default
+     * @param verifyHostname whether a wss backend's certificate must match its host name
      * @return a client, not started
      */
     public static WebSocketCoreClient create(KeyStore trustStore, boolean verifyHostname) {
-        return create(trustStore, verifyHostname, JettyTuning.BACKEND_DESTINATION_IDLE);
-    }
-
-    /**
-     * @param trustStore      the trust store for wss backends; null for the JVM's default
-     * @param verifyHostname  whether a wss backend's certificate must match its host name
-     * @param destinationIdle how long what the client holds for a backend it no longer talks to is kept
-     * @return a client, not started
-     */
-    static WebSocketCoreClient create(KeyStore trustStore, boolean verifyHostname, Duration destinationIdle) {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         if (trustStore != null) {
             tls.setTrustStore(trustStore);
@@ -48,12 +39,7 @@ public final class BackendClients {
         HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
         http.setExecutor(threads);
         http.setFollowRedirects(false);
-        http.setMaxConnectionsPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
-        http.setMaxRequestsQueuedPerDestination(JettyTuning.BACKEND_HANDSHAKES_PER_BACKEND);
-        http.setDestinationIdleTimeout(destinationIdle.toMillis());
-        http.setUserAgentField(null);
-        // one client serves every user: a cookie one backend response set must never go out with another user's request
-        http.setHttpCookieStore(new HttpCookieStore.Empty());
+        // no proxy, pool or cookie store settings: backend handshakes use only the client's connector (BackendHandshake)
         http.setSocketAddressResolver(new JettyTuning.LiteralFirstResolver(
                 () -> new SocketAddressResolver.Async(http.getExecutor(), http.getScheduler(), http.getAddressResolutionTimeout())));
         ArrayByteBufferPool pool = new ArrayByteBufferPool();

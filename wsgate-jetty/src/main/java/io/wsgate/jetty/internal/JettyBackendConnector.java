@@ -2,67 +2,56 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
-import io.wsgate.api.Headers;
 import io.wsgate.core.BackendFailure;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.ClientConnectionFactory;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
-import org.eclipse.jetty.websocket.core.client.UpgradeListener;
+import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
-import org.eclipse.jetty.websocket.core.exception.UpgradeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Opens the gateway's WebSocket to a backend with Jetty's websocket-core client: the policies'
- * URI and headers, the client's subprotocols, no extension, the API's handshake timeout. A failed
- * handshake completes the future with a {@link BackendFailureException} that says why.
+ * Opens the gateway's WebSocket to a backend: the policies' URI and headers, the client's
+ * subprotocols, no extension, the API's handshake timeout. The connection is made by the
+ * {@link ClientConnector} of the websocket-core client's {@link HttpClient} (its resolver, TLS
+ * settings, connect timeout, bind address and selectors), and the handshake is a
+ * {@link BackendHandshake}. A failed handshake completes the future with a
+ * {@link BackendFailureException} that says why.
  */
 public final class JettyBackendConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyBackendConnector.class);
 
-    /** The backend response headers a client may see when the backend refused the upgrade. */
-    private static final Set<String> SAFE_HEADERS = Set.of("www-authenticate", "retry-after");
-
-    /** What a handshake's outcome leaves behind for a backend connection installed after it was decided. */
-    private static final Object ABANDONED = new Object();
-
     private final WebSocketCoreClient client;
 
     /**
-     * @param client a websocket-core client, started by whoever manages it, that keeps no cookies
-     * @throws IllegalStateException if the client's HTTP client has a cookie store other than
-     *                               {@link HttpCookieStore.Empty}: a cookie one backend response set
-     *                               would be sent with every later user's handshake to that backend
+     * @param client a websocket-core client, started by whoever manages it; its {@link HttpClient}'s
+     *               connector, TLS settings, resolver, executor and scheduler serve the backend handshakes
+     * @throws IllegalStateException if the client's HTTP client has a proxy configured: backends are
+     *                               reached directly, and a proxy silently skipped would surprise
      */
     public JettyBackendConnector(WebSocketCoreClient client) {
-        HttpCookieStore cookies = client.getHttpClient().getHttpCookieStore();
-        if (cookies == null && !client.getHttpClient().isStarted()) {
-            // not configured: Jetty would put its default store in at start
-            client.getHttpClient().setHttpCookieStore(new HttpCookieStore.Empty());
-        } else if (!(cookies instanceof HttpCookieStore.Empty)) {
-            throw new IllegalStateException("the backend client keeps cookies (" + cookies + "): one user's backend"
-                    + " cookies would go out with other users' handshakes; give its HttpClient"
-                    + " setHttpCookieStore(new HttpCookieStore.Empty())");
+        if (!client.getHttpClient().getProxyConfiguration().getProxies().isEmpty()) {
+            throw new IllegalStateException("the backend client has an HTTP proxy configured ("
+                    + client.getHttpClient().getProxyConfiguration().getProxies() + "); the gateway reaches backends"
+                    + " directly and does not use it: give it a client without proxies");
         }
         this.client = client;
     }
@@ -98,7 +87,9 @@ public final class JettyBackendConnector {
     }
 
     /**
-     * Starts the backend handshake.
+     * Starts the backend handshake: resolves the backend's host, connects to its addresses in turn
+     * until one accepts (TLS for wss, with the client's TLS settings), and runs a {@link BackendHandshake}
+     * on the connection, all within the API's handshake timeout.
      *
      * @param request the backend request the policies shaped
      * @param limits  the API's limits
@@ -107,91 +98,110 @@ public final class JettyBackendConnector {
      */
     public CompletableFuture<Upgraded> connect(BackendRequest request, ApiLimits limits,
                                                Function<EndPoint, RelayConnection> side) {
-        AtomicReference<Response> response = new AtomicReference<>();
-        // the backend's connection once installed; ABANDONED once the outcome is decided without it
-        AtomicReference<Object> made = new AtomicReference<>();
-        CompletableFuture<CoreSession> future;
-        Scheduler.Task timer = null;
+        Attempt attempt = new Attempt(request, side);
+        long millis = limits.handshakeTimeout().toMillis();
+        HttpClient http = client.getHttpClient();
+        Scheduler.Task timer = http.getScheduler().schedule(() -> attempt.fail(new BackendFailure.Timeout(),
+                new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
+        attempt.result.whenComplete((upgraded, failure) -> timer.cancel());
         try {
-            CoreClientUpgradeRequest upgrade = new CoreClientUpgradeRequest(client, request.uri()) {
+            URI uri = request.uri();
+            int port = uri.getPort() > 0 ? uri.getPort() : BackendHandshake.defaultPort(uri);
+            http.getSocketAddressResolver().resolve(uri.getHost(), port, Map.of(), new Promise<>() {
                 @Override
-                public FrameHandler getFrameHandler() {
-                    return RelayUpgrades.UNUSED_HANDLER;
+                public void succeeded(List<InetSocketAddress> addresses) {
+                    attempt.connect(addresses, 0);
                 }
 
                 @Override
-                public void upgrade(Response resp, EndPoint endPoint) {
-                    super.upgrade(resp, RelayUpgrades.backendEndPoint(endPoint, side, client.getEventListeners(),
-                            relay -> {
-                                if (!made.compareAndSet(null, relay)) {
-                                    // the handshake timed out while the 101 was being handled
-                                    relay.abort();
-                                }
-                            }));
-                }
-            };
-            upgrade.setSubProtocols(request.subprotocols());
-            upgrade.headers(fields -> request.headers().forEach((name, value) -> {
-                if (!name.equalsIgnoreCase("host")) {
-                    fields.add(name, value);
-                }
-            }));
-            upgrade.addListener(new UpgradeListener() {
-                @Override
-                public void onHandshakeResponse(Request req, Response resp) {
-                    response.set(resp);
+                public void failed(Throwable x) {
+                    attempt.fail(classify(request, x), x);
                 }
             });
-            future = client.connect(upgrade);
-            timer = failUnlessDoneWithin(future, limits.handshakeTimeout());
-        } catch (Throwable t) {
-            future = CompletableFuture.failedFuture(t);
+        } catch (Throwable x) {
+            attempt.fail(classify(request, x), x);
         }
-        Scheduler.Task handshakeTimer = timer;
-        return future.handle((session, failure) -> {
-            if (handshakeTimer != null) {
-                handshakeTimer.cancel();
+        return attempt.result;
+    }
+
+    /** One backend handshake, from resolving its host to its 101; its future decides the outcome once. */
+    private final class Attempt implements BackendHandshake.Outcome {
+        final CompletableFuture<Upgraded> result = new CompletableFuture<>();
+        private final BackendRequest request;
+        private final Function<EndPoint, RelayConnection> side;
+        /** The connection's end point once made, so that a timeout can close it. */
+        private volatile EndPoint endPoint;
+
+        Attempt(BackendRequest request, Function<EndPoint, RelayConnection> side) {
+            this.request = request;
+            this.side = side;
+        }
+
+        /** Connects to {@code addresses[index]}; a failure tries the next one, as Jetty's HTTP client does. */
+        void connect(List<InetSocketAddress> addresses, int index) {
+            if (result.isDone()) {
+                return;
             }
-            Object installed = made.getAndSet(ABANDONED);
-            if (failure == null && installed instanceof RelayConnection connection) {
-                String subprotocol = session.getNegotiatedSubProtocol();
-                return new Upgraded(connection, subprotocol == null ? "" : subprotocol);
-            }
-            if (installed instanceof RelayConnection connection) {
+            HttpClient http = client.getHttpClient();
+            ClientConnectionFactory handshake = (endPoint, context) -> {
+                this.endPoint = endPoint;
+                if (result.isDone()) {
+                    // the timeout fired while connecting
+                    endPoint.close();
+                }
+                return new BackendHandshake(endPoint, http.getExecutor(), request, ep -> {
+                    RelayConnection relay = side.apply(ep);
+                    RelayUpgrades.listen(relay, client.getEventListeners());
+                    return relay;
+                }, this);
+            };
+            boolean secure = "wss".equalsIgnoreCase(request.uri().getScheme());
+            ClientConnector connector = http.getClientConnector();
+            Map<String, Object> context = new HashMap<>();
+            context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
+            context.put(ClientConnector.HTTP_CLIENT_CONTEXT_KEY, http);
+            context.put(ClientConnectionFactory.CONTEXT_KEY,
+                    secure ? connector.newSslClientConnectionFactory(http.getSslContextFactory(), handshake) : handshake);
+            context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<org.eclipse.jetty.io.Connection>() {
+                @Override
+                public void failed(Throwable x) {
+                    if (index + 1 < addresses.size() && endPoint == null) {
+                        connect(addresses, index + 1);
+                    } else {
+                        fail(classify(request, x), x);
+                    }
+                }
+            });
+            connector.connect(addresses.get(index), context);
+        }
+
+        @Override
+        public void upgraded(RelayConnection connection, String subprotocol) {
+            if (!result.complete(new Upgraded(connection, subprotocol))) {
                 // upgraded, but too late (the handshake timer fired): nobody will use it
                 connection.abort();
             }
-            Throwable why = failure != null ? failure : new IllegalStateException("upgraded without a relay connection");
-            throw new BackendFailureException(classify(request, why, response.get()), why);
-        });
+        }
+
+        @Override
+        public void failed(BackendFailure failure, Throwable cause) {
+            fail(failure, cause);
+        }
+
+        void fail(BackendFailure failure, Throwable cause) {
+            if (result.completeExceptionally(new BackendFailureException(failure, cause))) {
+                EndPoint e = endPoint;
+                if (e != null) {
+                    e.close();
+                }
+            }
+        }
     }
 
-    /**
-     * The handshake timeout, on the client's scheduler: failing the future aborts Jetty's request.
-     * Not {@code Request.timeout(...)}: after an upgrade Jetty never cancels that request's timer,
-     * which then holds the upgraded connection, and with it the whole pair, until the timeout
-     * would have expired (measured: ten seconds' worth of closed pairs kept alive under a handshake load).
-     */
-    private Scheduler.Task failUnlessDoneWithin(CompletableFuture<CoreSession> future, Duration timeout) {
-        long millis = timeout.toMillis();
-        return client.getHttpClient().getScheduler().schedule(() -> future.completeExceptionally(
-                new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-    }
-
-    static BackendFailure classify(BackendRequest request, Throwable failure, Response response) {
+    static BackendFailure classify(BackendRequest request, Throwable failure) {
         Throwable t = unwrap(failure);
         if (LOG.isDebugEnabled()) {
             LOG.debug("backend handshake to {} failed", request.uri(), t);
-        }
-        int status = response != null ? response.getStatus() : 0;
-        if (status == 0 && t instanceof UpgradeException ue) {
-            status = ue.getResponseStatusCode();
-        }
-        if (status == 101) {
-            return new BackendFailure.InvalidHandshake(describe(t));
-        }
-        if (status > 0) {
-            return new BackendFailure.Refused(status, response == null ? Headers.empty() : safeHeaders(response), "");
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof TimeoutException) {
@@ -207,28 +217,10 @@ public final class JettyBackendConnector {
         return new BackendFailure.Unreachable(t);
     }
 
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        if (t.getCause() != null && t.getCause().getMessage() != null) {
-            m = t.getCause().getMessage();
-        }
-        return m == null ? t.getClass().getSimpleName() : m;
-    }
-
     private static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static Headers safeHeaders(Response response) {
-        Headers.Builder b = Headers.builder();
-        for (HttpField f : response.getHeaders()) {
-            if (SAFE_HEADERS.contains(f.getName().toLowerCase(Locale.ROOT))) {
-                b.add(f.getName(), f.getValue());
-            }
-        }
-        return b.build();
     }
 }

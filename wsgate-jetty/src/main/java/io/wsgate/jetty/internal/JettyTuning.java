@@ -5,7 +5,6 @@ import org.eclipse.jetty.util.SocketAddressResolver;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,24 +23,6 @@ public final class JettyTuning {
      * memory per pair.
      */
     public static final int INPUT_BUFFER_SIZE = 32 * 1024;
-
-    /**
-     * Backend handshakes in flight at once to one backend (host and port), and handshakes queued
-     * for one (Jetty's defaults: 64 and 1,024). Each backend handshake is a connection of its own
-     * that leaves Jetty's pool once upgraded, so Jetty's 64 made the 65th user wait for an earlier
-     * user's backend handshake to finish, and the 1,025th get a 502, however much the gateway
-     * and the backend could take. How many users may be handshaking is the policies' business
-     * (rate limits, quotas), not a pool's.
-     */
-    static final int BACKEND_HANDSHAKES_PER_BACKEND = 1 << 20;
-
-    /**
-     * How long the backend client keeps what it holds for one backend (host and port: a Jetty
-     * destination with its connection pool) once it has no handshake with it. Jetty's default
-     * keeps it forever, so a gateway whose policies pick backends per user (per tenant, per pod
-     * address) would grow for as long as it runs.
-     */
-    static final Duration BACKEND_DESTINATION_IDLE = Duration.ofMinutes(1);
 
     private JettyTuning() {
     }

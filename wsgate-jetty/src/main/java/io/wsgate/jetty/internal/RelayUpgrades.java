@@ -10,17 +10,14 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.EventListener;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Puts a {@link RelayConnection} on an end point where Jetty's handshakes would put a
- * websocket-core {@link WebSocketConnection}. Jetty still does both handshakes (the client's
- * upgrade request, the backend's 101) and all their checks; only what runs on the connection
- * afterwards is the gateway's.
+ * Puts a {@link RelayConnection} on the client's end point where Jetty's server handshake would put
+ * a websocket-core {@link WebSocketConnection}: Jetty still reads and checks the client's upgrade
+ * request and writes the 101; what runs on the connection afterwards is the gateway's. (The
+ * backend's handshake is the gateway's own: {@link BackendHandshake}.)
  */
 final class RelayUpgrades {
 
@@ -28,7 +25,7 @@ final class RelayUpgrades {
     }
 
     /**
-     * What websocket-core is given as a session's handler, on either side. The session is never
+     * What websocket-core is given as the client session's handler. The session is never
      * opened: the connection Jetty would open it on is replaced by a {@link RelayConnection}.
      */
     static final FrameHandler UNUSED_HANDLER = new FrameHandler() {
@@ -76,46 +73,8 @@ final class RelayUpgrades {
         };
     }
 
-    /**
-     * An end point to hand to the backend client's upgrade: everything goes to {@code endPoint},
-     * except that the websocket-core connection it is upgraded to is replaced by a relay
-     * connection (the client builds its connection on the end point it is given, and upgrades
-     * that end point: websocket-core offers no other place to put one's own).
-     *
-     * @param endPoint  the backend connection's end point (TCP or TLS)
-     * @param side      makes the backend side's connection on it
-     * @param listeners the connection listeners of the backend client
-     * @param made      told the connection once it is installed
-     * @return the end point to upgrade
-     */
-    static EndPoint backendEndPoint(EndPoint endPoint, Function<EndPoint, RelayConnection> side,
-                                    Iterable<? extends EventListener> listeners, Consumer<RelayConnection> made) {
-        return (EndPoint) Proxy.newProxyInstance(EndPoint.class.getClassLoader(), new Class<?>[] {EndPoint.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("upgrade") && args != null && args.length == 1
-                            && args[0] instanceof Connection) {
-                        RelayConnection relay = side.apply(endPoint);
-                        listen(relay, listeners);
-                        endPoint.upgrade(relay);
-                        made.accept(relay);
-                        return null;
-                    }
-                    if (method.getDeclaringClass() == Object.class) {
-                        return switch (method.getName()) {
-                            case "equals" -> proxy == args[0];
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            default -> "Upgrading[" + endPoint + "]";
-                        };
-                    }
-                    try {
-                        return method.invoke(endPoint, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    private static void listen(Connection connection, Iterable<? extends EventListener> listeners) {
+    /** Adds a connector's connection listeners to a connection made outside the connector's own factories. */
+    static void listen(Connection connection, Iterable<? extends EventListener> listeners) {
         for (EventListener l : listeners) {
             connection.addEventListener(l);
         }

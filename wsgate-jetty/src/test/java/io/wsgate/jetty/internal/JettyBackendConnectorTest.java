@@ -22,15 +22,15 @@ class JettyBackendConnectorTest {
     void aBackendThatDoesNotAcceptTheConnectionInTimeIsUnreachableAndSoFailedOver() {
         // Jetty's TCP connect timeout, as websocket-core's client reports it: the host is down or
         // drops packets, as good as a refused connection (nginx's proxy_next_upstream does the same)
-        assertThat(JettyBackendConnector.classify(REQUEST, new CompletionException(new SocketTimeoutException("Connect Timeout")), null))
+        assertThat(JettyBackendConnector.classify(REQUEST, new CompletionException(new SocketTimeoutException("Connect Timeout"))))
                 .isInstanceOf(BackendFailure.Unreachable.class);
-        assertThat(JettyBackendConnector.classify(REQUEST, new ConnectException("Connection refused"), null))
+        assertThat(JettyBackendConnector.classify(REQUEST, new ConnectException("Connection refused")))
                 .isInstanceOf(BackendFailure.Unreachable.class);
     }
 
     @Test
     void aBackendThatAcceptedButDidNotAnswerInTimeIsATimeout() {
-        assertThat(JettyBackendConnector.classify(REQUEST, new TimeoutException("no backend handshake response within 10 ms"), null))
+        assertThat(JettyBackendConnector.classify(REQUEST, new TimeoutException("no backend handshake response within 10 ms")))
                 .isInstanceOf(BackendFailure.Timeout.class);
     }
 }

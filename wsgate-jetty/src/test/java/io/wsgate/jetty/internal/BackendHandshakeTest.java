@@ -1,0 +1,54 @@
+package io.wsgate.jetty.internal;
+
+import io.wsgate.api.BackendRequest;
+import io.wsgate.api.Headers;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BackendHandshakeTest {
+
+    private static String head(String uri, Headers headers, String... subprotocols) {
+        return StandardCharsets.ISO_8859_1.decode(BackendHandshake.requestHead(
+                new BackendRequest(URI.create(uri), headers, List.of(subprotocols)), "dGhlIHNhbXBsZSBub25jZQ==")).toString();
+    }
+
+    @Test
+    void theAcceptIsTheOneRfc6455Gives() {
+        // RFC 6455 §1.3's example
+        assertThat(BackendHandshake.acceptFor("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    @Test
+    void theHostNamesThePortOnlyWhenItIsNotTheSchemesDefault() {
+        assertThat(head("ws://backend:80/x", Headers.empty())).startsWith("GET /x HTTP/1.1\r\nHost: backend\r\n");
+        assertThat(head("wss://backend:443/x", Headers.empty())).startsWith("GET /x HTTP/1.1\r\nHost: backend\r\n");
+        assertThat(head("ws://backend:8080", Headers.empty())).startsWith("GET / HTTP/1.1\r\nHost: backend:8080\r\n");
+        assertThat(head("ws://[::1]:9000/a?b=c%20d", Headers.empty())).startsWith("GET /a?b=c%20d HTTP/1.1\r\nHost: [::1]:9000\r\n");
+    }
+
+    @Test
+    void theHandshakesOwnHeadersAreWrittenOnceAndAPolicysCopiesOfThemAreNot() {
+        String h = head("ws://b/", Headers.of("Host", "evil", "Upgrade", "h2c", "Connection", "close",
+                "Sec-WebSocket-Key", "x", "Sec-WebSocket-Extensions", "permessage-deflate", "Transfer-Encoding", "chunked",
+                "Authorization", "Bearer t", "X-Custom", "v\tw"), "chat", "superchat");
+        assertThat(h).isEqualTo("GET / HTTP/1.1\r\nHost: b\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: chat, superchat\r\nAuthorization: Bearer t\r\nX-Custom: v\tw\r\n\r\n");
+    }
+
+    @Test
+    void aHeaderHttpCannotCarryIsRefused() {
+        assertThatThrownBy(() -> head("ws://b/", Headers.of("Bad Name", "v")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an HTTP token");
+        assertThatThrownBy(() -> head("ws://b/", Headers.of("X-Nul", "a\u0000b")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0000");
+        assertThatThrownBy(() -> head("ws://b/", Headers.of("X-Wide", "\u20ac")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+20AC");
+    }
+}
