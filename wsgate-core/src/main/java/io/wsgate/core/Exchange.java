@@ -274,6 +274,21 @@ public final class Exchange {
     }
 
     /**
+     * The backend request the policies made cannot be sent (the transport found a header, a subprotocol
+     * or a URI that HTTP/1.1 cannot carry): a policy bug, like a policy that throws. Ends the exchange and
+     * logs why; the client gets 500 {@code POLICY_ERROR} with the request id. No backend is tried.
+     *
+     * @param why what cannot be sent, for the log
+     * @return the response to write to the client
+     */
+    public ErrorResponse backendRequestInvalid(String why) {
+        Objects.requireNonNull(why, "why");
+        LOG.error("request {}: the policies of API '{}' made a backend request that cannot be sent ({}); the client gets 500 {}",
+                requestId, apiName(), why, GatewayError.POLICY_ERROR.code());
+        return refuse(errors().render(GatewayError.POLICY_ERROR, requestId));
+    }
+
+    /**
      * Both handshakes succeeded: the pair is established. Ends the exchange; the pair is logged
      * when it ends.
      *

@@ -129,6 +129,18 @@ class ExchangeTest {
     }
 
     @Test
+    void aBackendRequestThatCannotBeSentIsAPolicyErrorAndEndsTheExchange() throws Exception {
+        Gateway gateway = gateway(ApiDefinition.builder("echo"));
+        Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");
+        admit(exchange);
+        ErrorResponse r = exchange.backendRequestInvalid("header name 'X Y' is not an HTTP token");
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.code()).isEqualTo("POLICY_ERROR");
+        assertThat(r.bodyBytes()).asString().contains(exchange.requestId()).doesNotContain("X Y");
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
     void aBackendFailureEndsTheExchangeWithItsResponse() throws Exception {
         Gateway gateway = gateway(ApiDefinition.builder("echo"));
         Exchange exchange = gateway.exchange(upgrade("/echo").build(), "/echo");

@@ -99,6 +99,25 @@ class BadBackendInputTest extends GatewayTestBase {
     }
 
     @Test
+    void interimAnswersBeforeThe101AreSkipped() throws Exception {
+        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
+            out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            RawBackend.answer101(out, RawFrames.accept(key));
+            out.write(frame(0x81, "after the hints".getBytes(StandardCharsets.UTF_8), null));
+            out.flush();
+            RawFrames.readUntilClose(in);
+        })) {
+            gatewayTo(raw);
+            RecordingClient c = RecordingClient.connect(client, gw("/raw"));
+            assertThat(TestBackend.text(c.nextData())).isEqualTo("after the hints");
+            c.session.close(1000, "", org.eclipse.jetty.util.Callback.NOOP);
+            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void aBackendThatClosesBeforeAnsweringGives502BackendUnavailable() throws Exception {
         try (RawBackend raw = new RawBackend((key, in, out, s) -> s.close())) {
             gatewayTo(raw);

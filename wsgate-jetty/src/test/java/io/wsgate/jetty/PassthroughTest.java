@@ -1,6 +1,8 @@
 package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
+import io.wsgate.api.BackendChange;
+import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.util.Callback;
@@ -315,6 +317,20 @@ class PassthroughTest extends GatewayTestBase {
 
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.body()).contains("requestId").doesNotContain("policy bug");
+        assertThat(backend.handshakes).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"header name", "subprotocol"})
+    void aPolicyThatMakesARequestHttpCannotCarryGives500AndNoBackendConnection(String what) throws Exception {
+        HandshakePolicy bad = HandshakePolicy.of("bad", ctx -> what.equals("header name")
+                ? HandshakeDecision.proceed().withHeader("X Spaced", "v")
+                : HandshakeDecision.proceed().with(new BackendChange.SetSubprotocols(List.of("chat\r\nX-Injected: 1"))));
+        startGateway(api("echo", "/echo", "/backend").onHandshake(bad).build());
+        RawResponse r = raw(upgradeRequest("/echo"));
+
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.body()).contains("POLICY_ERROR", "requestId").doesNotContain("Injected").doesNotContain("Spaced");
         assertThat(backend.handshakes).isEmpty();
     }
 

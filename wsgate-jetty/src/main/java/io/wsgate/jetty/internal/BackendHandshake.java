@@ -83,6 +83,7 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
 
     private final BackendRequest request;
     private final String key;
+    private final ByteBuffer head;
     private final Upgrade upgrade;
     private final Outcome outcome;
     /** No limit of its own: {@link #onFillable} counts, so that a large head gets a clear reason. */
@@ -102,30 +103,34 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
      * @param endPoint the new connection to the backend
      * @param executor runs the reads
      * @param request  what the policies made of the backend request
+     * @param key      the Sec-WebSocket-Key in {@code head}
+     * @param head     the request head ({@link #requestHead}), not shared with another connection
      * @param upgrade  makes the relay connection after a 101
      * @param outcome  told how the handshake ended
      */
-    BackendHandshake(EndPoint endPoint, Executor executor, BackendRequest request, Upgrade upgrade, Outcome outcome) {
+    BackendHandshake(EndPoint endPoint, Executor executor, BackendRequest request, String key, ByteBuffer head,
+                     Upgrade upgrade, Outcome outcome) {
         super(endPoint, executor);
         this.request = request;
+        this.key = key;
+        this.head = head;
         this.upgrade = upgrade;
         this.outcome = outcome;
+    }
+
+    /** @return a fresh Sec-WebSocket-Key: 16 random bytes in base64 (RFC 6455 §4.1) */
+    static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        this.key = Base64.getEncoder().encodeToString(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
     }
 
     @Override
     public void onOpen() {
         super.onOpen();
-        ByteBuffer head;
-        try {
-            head = requestHead(request, key);
-        } catch (IllegalArgumentException e) {
-            fail(new BackendFailure.Unreachable(e), e);
-            return;
-        }
-        getEndPoint().write(Callback.from(this::fillInterested, x -> fail(new BackendFailure.Unreachable(x), x)), head);
+        // the handshake timeout governs until the 101; the relay connection sets the API's idle timeout
+        getEndPoint().setIdleTimeout(0);
+        getEndPoint().write(Callback.from(this::fillInterested, this::broken), head);
     }
 
     @Override
@@ -134,53 +139,59 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
             while (!ended.get()) {
                 if (!in.hasRemaining()) {
                     in.clear().flip();
-                }
-                int n = getEndPoint().fill(in);
-                if (n > 0) {
+                    int n = getEndPoint().fill(in);
+                    if (n == 0) {
+                        fillInterested();
+                        return;
+                    }
+                    if (n < 0) {
+                        broken(new EOFException("the backend closed the connection before answering the handshake"));
+                        return;
+                    }
                     headBytes += n;
-                    boolean stop;
-                    try {
-                        stop = parser.parseNext(in);
-                    } catch (Throwable x) {
-                        // Jetty's parser reports most bad responses (badMessage), but throws for some: with
-                        // assertions on, the exception it makes for a bad 1xx or 2xx response fails an assert
-                        fail(new BackendFailure.InvalidHandshake("the backend's handshake response is not valid HTTP: " + x), x);
-                        return;
-                    }
-                    if (badResponse != null) {
-                        fail(new BackendFailure.InvalidHandshake(badResponse), null);
-                        return;
-                    }
-                    // the bytes left in the buffer after a complete head are frames, not head
-                    boolean complete = stop || headComplete;
-                    if (complete && headBytes - in.remaining() <= MAX_RESPONSE_HEAD_BYTES) {
-                        answered();
-                        return;
-                    }
-                    if (complete || headBytes > MAX_RESPONSE_HEAD_BYTES) {
-                        fail(new BackendFailure.InvalidHandshake("the backend's handshake response head is larger than "
-                                + MAX_RESPONSE_HEAD_BYTES / 1024 + " KiB"), null);
-                        return;
-                    }
-                } else if (n == 0) {
-                    fillInterested();
+                }
+                boolean stop;
+                try {
+                    stop = parser.parseNext(in);
+                } catch (Throwable x) {
+                    // Jetty's parser reports most bad responses (badMessage), but throws for some: with
+                    // assertions on, the exception it makes for a bad 1xx or 2xx response fails an assert
+                    fail(new BackendFailure.InvalidHandshake("the backend's handshake response is not valid HTTP: " + x), x);
                     return;
-                } else {
-                    parser.atEOF();
-                    parser.parseNext(in);
-                    fail(new BackendFailure.Unreachable(new EOFException("the backend closed the connection before "
-                            + "answering the handshake")), null);
+                }
+                if (badResponse != null) {
+                    fail(new BackendFailure.InvalidHandshake(badResponse), null);
+                    return;
+                }
+                // the bytes left in the buffer after a complete head are frames, not head
+                boolean complete = stop || headComplete;
+                if (complete && headBytes - in.remaining() <= MAX_RESPONSE_HEAD_BYTES) {
+                    if (status >= 100 && status < 200 && status != 101) {
+                        // an interim answer (100 Continue, 103 Early Hints): the real one follows
+                        headBytes = in.remaining();
+                        status = 0;
+                        fields.clear();
+                        headComplete = false;
+                        parser.reset();
+                        continue;
+                    }
+                    answered();
+                    return;
+                }
+                if (complete || headBytes > MAX_RESPONSE_HEAD_BYTES) {
+                    fail(new BackendFailure.InvalidHandshake("the backend's handshake response head is larger than "
+                            + MAX_RESPONSE_HEAD_BYTES / 1024 + " KiB"), null);
                     return;
                 }
             }
         } catch (Throwable x) {
-            fail(new BackendFailure.Unreachable(x), x);
+            broken(x);
         }
     }
 
     @Override
     public void onFillInterestedFailed(Throwable cause) {
-        fail(new BackendFailure.Unreachable(cause), cause);
+        broken(cause);
     }
 
     @Override
@@ -188,9 +199,13 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         super.onClose(cause);
         if (!ended.get()) {
             // closed under the handshake: the handshake timeout, a TLS failure, a reset
-            IOException closed = new IOException("the backend connection closed during the handshake", cause);
-            fail(new BackendFailure.Unreachable(closed), closed);
+            broken(new IOException("the backend connection closed during the handshake", cause));
         }
+    }
+
+    /** The connection failed under the handshake (I/O, TLS): classified as the connector does its other failures. */
+    private void broken(Throwable cause) {
+        fail(JettyBackendConnector.classify(request, cause), cause);
     }
 
     @Override
@@ -261,6 +276,10 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
             getEndPoint().close(x);
             outcome.failed(new BackendFailure.Unreachable(x), x);
             return;
+        }
+        if (!getEndPoint().isOpen()) {
+            // closed (a timeout) while it was upgraded: Jetty may have told the old connection, not the relay one
+            relay.onClose(null);
         }
         outcome.upgraded(relay, subprotocol);
     }
@@ -337,10 +356,17 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
     /**
      * The upgrade request's head, in ISO-8859-1 as HTTP/1.1 has it.
      *
-     * @throws IllegalArgumentException if a header name is not an HTTP token, or a value holds a control character
+     * @throws IllegalArgumentException if the URI is not ws or wss, a header name or subprotocol is not an HTTP
+     *                                  token, or a header value holds a character HTTP cannot carry
      */
     static ByteBuffer requestHead(BackendRequest request, String key) {
         URI uri = request.uri();
+        if (!"ws".equalsIgnoreCase(uri.getScheme()) && !"wss".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("backend URI " + uri + " is not ws:// or wss://");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("backend URI " + uri + " has no host");
+        }
         StringBuilder b = new StringBuilder(256);
         String path = uri.getRawPath();
         b.append("GET ").append(path == null || path.isEmpty() ? "/" : path);
@@ -355,6 +381,11 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         b.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ").append(key)
                 .append("\r\nSec-WebSocket-Version: 13\r\n");
         if (!request.subprotocols().isEmpty()) {
+            for (String p : request.subprotocols()) {
+                if (!isToken(p)) {
+                    throw new IllegalArgumentException("subprotocol '" + p + "' is not an HTTP token (RFC 6455 §4.1)");
+                }
+            }
             b.append("Sec-WebSocket-Protocol: ").append(String.join(", ", request.subprotocols())).append("\r\n");
         }
         request.headers().forEach((name, value) -> {
@@ -372,12 +403,22 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static void checkHeader(String name, String value) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+    private static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new IllegalArgumentException("header name '" + name + "' is not an HTTP token");
+                return false;
             }
+        }
+        return true;
+    }
+
+    private static void checkHeader(String name, String value) {
+        if (!isToken(name)) {
+            throw new IllegalArgumentException("header name '" + name + "' is not an HTTP token");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,20 +95,29 @@ public final class JettyBackendConnector {
      * @param request the backend request the policies shaped
      * @param limits  the API's limits
      * @param side    makes the backend side's connection on the upgraded end point
-     * @return completed with the backend's connection after its 101, or with a {@link BackendFailureException}
+     * @return completed with the backend's connection after its 101, or with a {@link BackendFailureException};
+     *         or failed at once with an {@link IllegalArgumentException} when the request cannot be sent at all
+     *         (not a ws or wss URI, a header or subprotocol HTTP cannot carry): the policies' fault, not the backend's
      */
     public CompletableFuture<Upgraded> connect(BackendRequest request, ApiLimits limits,
                                                Function<EndPoint, RelayConnection> side) {
-        Attempt attempt = new Attempt(request, side);
-        long millis = limits.handshakeTimeout().toMillis();
-        HttpClient http = client.getHttpClient();
-        Scheduler.Task timer = http.getScheduler().schedule(() -> attempt.fail(new BackendFailure.Timeout(),
-                new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-        attempt.result.whenComplete((upgraded, failure) -> timer.cancel());
+        String key = BackendHandshake.newKey();
+        ByteBuffer head;
         try {
+            head = BackendHandshake.requestHead(request, key);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Attempt attempt = new Attempt(request, key, head, side);
+        try {
+            long millis = limits.handshakeTimeout().toMillis();
+            HttpClient http = client.getHttpClient();
+            Scheduler.Task timer = http.getScheduler().schedule(() -> attempt.fail(new BackendFailure.Timeout(),
+                    new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
+            attempt.result.whenComplete((upgraded, failure) -> timer.cancel());
             URI uri = request.uri();
             int port = uri.getPort() > 0 ? uri.getPort() : BackendHandshake.defaultPort(uri);
-            http.getSocketAddressResolver().resolve(uri.getHost(), port, Map.of(), new Promise<>() {
+            http.getSocketAddressResolver().resolve(uri.getHost(), port, new HashMap<>(), new Promise<>() {
                 @Override
                 public void succeeded(List<InetSocketAddress> addresses) {
                     attempt.connect(addresses, 0);
@@ -128,12 +138,16 @@ public final class JettyBackendConnector {
     private final class Attempt implements BackendHandshake.Outcome {
         final CompletableFuture<Upgraded> result = new CompletableFuture<>();
         private final BackendRequest request;
+        private final String key;
+        private final ByteBuffer head;
         private final Function<EndPoint, RelayConnection> side;
         /** The connection's end point once made, so that a timeout can close it. */
         private volatile EndPoint endPoint;
 
-        Attempt(BackendRequest request, Function<EndPoint, RelayConnection> side) {
+        Attempt(BackendRequest request, String key, ByteBuffer head, Function<EndPoint, RelayConnection> side) {
             this.request = request;
+            this.key = key;
+            this.head = head;
             this.side = side;
         }
 
@@ -149,7 +163,7 @@ public final class JettyBackendConnector {
                     // the timeout fired while connecting
                     endPoint.close();
                 }
-                return new BackendHandshake(endPoint, http.getExecutor(), request, ep -> {
+                return new BackendHandshake(endPoint, http.getExecutor(), request, key, head.duplicate(), ep -> {
                     RelayConnection relay = side.apply(ep);
                     RelayUpgrades.listen(relay, client.getEventListeners());
                     return relay;
@@ -180,6 +194,10 @@ public final class JettyBackendConnector {
             if (!result.complete(new Upgraded(connection, subprotocol))) {
                 // upgraded, but too late (the handshake timer fired): nobody will use it
                 connection.abort();
+                if (!connection.getEndPoint().isOpen()) {
+                    // closed by the timer before the relay connection was in place: it frees its buffers here
+                    connection.onClose(null);
+                }
             }
         }
 

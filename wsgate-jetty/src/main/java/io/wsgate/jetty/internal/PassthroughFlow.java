@@ -115,7 +115,10 @@ public final class PassthroughFlow {
         Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.BACKEND,
                 admitted.limits(), buffers, components.getExecutor(), scheduler, null);
         connector.connect(admitted.backend(), admitted.limits(), side).whenComplete((upgraded, failure) -> {
-            if (failure != null) {
+            if (failure instanceof IllegalArgumentException bad) {
+                // the policies made a request HTTP cannot carry: the gateway's fault, and the same for every backend
+                writeError(response, callback, exchange.backendRequestInvalid(bad.getMessage()));
+            } else if (failure != null) {
                 Throwable f = failure.getCause() != null && !(failure instanceof JettyBackendConnector.BackendFailureException)
                         ? failure.getCause() : failure;
                 io.wsgate.core.BackendFailure why = f instanceof JettyBackendConnector.BackendFailureException bfe

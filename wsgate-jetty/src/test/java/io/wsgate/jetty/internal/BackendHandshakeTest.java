@@ -50,5 +50,11 @@ class BackendHandshakeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0000");
         assertThatThrownBy(() -> head("ws://b/", Headers.of("X-Wide", "\u20ac")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+20AC");
+        assertThatThrownBy(() -> head("ws://b/", Headers.empty(), "chat\r\nX-Injected: 1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an HTTP token");
+        assertThatThrownBy(() -> head("ws://b/", Headers.empty(), "two words"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an HTTP token");
+        assertThatThrownBy(() -> head("https://b/", Headers.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not ws:// or wss://");
     }
 }
