@@ -128,8 +128,8 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
     @Override
     public void onOpen() {
         super.onOpen();
-        // the handshake timeout governs until the 101; the relay connection sets the API's idle timeout
-        getEndPoint().setIdleTimeout(0);
+        // The connector's idle timeout stays (if it is shorter than the handshake timeout and expires
+        // first, that is a timeout too: broken() classifies it); the relay connection sets the API's.
         getEndPoint().write(Callback.from(this::fillInterested, this::broken), head);
     }
 

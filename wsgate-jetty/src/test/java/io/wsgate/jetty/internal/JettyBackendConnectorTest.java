@@ -32,5 +32,9 @@ class JettyBackendConnectorTest {
     void aBackendThatAcceptedButDidNotAnswerInTimeIsATimeout() {
         assertThat(JettyBackendConnector.classify(REQUEST, new TimeoutException("no backend handshake response within 10 ms")))
                 .isInstanceOf(BackendFailure.Timeout.class);
+        // the connection's own idle timeout, expired under a handshake (the connection closed with it as the cause)
+        assertThat(JettyBackendConnector.classify(REQUEST, new java.io.IOException("the backend connection closed during the handshake",
+                new TimeoutException("Idle timeout expired: 30000/30000 ms"))))
+                .isInstanceOf(BackendFailure.Timeout.class);
     }
 }
