@@ -4,9 +4,14 @@ import io.wsgate.api.ApiDefinition;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static io.wsgate.jetty.RawFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,27 +55,31 @@ class BadBackendInputTest extends GatewayTestBase {
         }
     }
 
-    @Test
-    void aResponseHeadOverSixteenKiBGives502AndTheBackendConnectionIsClosed() throws Exception {
-        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "X-Padding: " + "a".repeat(20_000) + "\r\nSec-WebSocket-Accept: " + RawFrames.accept(key) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            awaitClosedByTheGateway(in);
-        })) {
-            gatewayTo(raw);
-            RawResponse r = raw(upgradeRequest("/raw"));
-            assertThat(r.status()).isEqualTo(502);
-            assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
-            raw.done.get(10, TimeUnit.SECONDS);
-        }
+    /** Answers a backend may give that are no WebSocket handshake, by the Sec-WebSocket-Key they answer. */
+    static Stream<Arguments> answersThatAreNoHandshake() {
+        Function<String, String> accept = key -> {
+            try {
+                return RawFrames.accept(key);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Function<String, String> oversized = key -> "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nX-Padding: " + "a".repeat(20_000) + "\r\nSec-WebSocket-Accept: "
+                + accept.apply(key) + "\r\n\r\n";
+        Function<String, String> notHttp = key -> "SSH-2.0-OpenSSH_9.2p1\r\n";
+        Function<String, String> notWebSocket = key -> "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept.apply(key) + "\r\n\r\n";
+        return Stream.of(Arguments.of("a head over 16 KiB", oversized), Arguments.of("not HTTP", notHttp),
+                Arguments.of("a 101 to another protocol", notWebSocket));
     }
 
-    @Test
-    void aResponseThatIsNotHttpGives502AndTheBackendConnectionIsClosed() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answersThatAreNoHandshake")
+    void anAnswerThatIsNoHandshakeGives502AndTheBackendConnectionIsClosed(String what, Function<String, String> answer)
+            throws Exception {
         try (RawBackend raw = new RawBackend((key, in, out, s) -> {
-            out.write("SSH-2.0-OpenSSH_9.2p1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(answer.apply(key).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             awaitClosedByTheGateway(in);
         })) {
@@ -78,22 +87,7 @@ class BadBackendInputTest extends GatewayTestBase {
             RawResponse r = raw(upgradeRequest("/raw"));
             assertThat(r.status()).isEqualTo(502);
             assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
-            raw.done.get(10, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
-    void a101WithoutUpgradeWebsocketGives502() throws Exception {
-        try (RawBackend raw = new RawBackend((key, in, out, s) -> {
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-                    + RawFrames.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            awaitClosedByTheGateway(in);
-        })) {
-            gatewayTo(raw);
-            RawResponse r = raw(upgradeRequest("/raw"));
-            assertThat(r.status()).isEqualTo(502);
-            assertThat(r.body()).contains("BACKEND_HANDSHAKE_INVALID");
+            // the gateway closed its connection to the backend
             raw.done.get(10, TimeUnit.SECONDS);
         }
     }

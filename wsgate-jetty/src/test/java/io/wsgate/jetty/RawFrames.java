@@ -98,7 +98,7 @@ final class RawFrames {
         return p;
     }
 
-    static String accept(String key) throws Exception {
+    static String accept(String key) throws java.security.NoSuchAlgorithmException {
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
         byte[] d = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
         return Base64.getEncoder().encodeToString(d);
