@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * How many frames a thread relays in one turn before it lets others have theirs.
+ * How many frames, and how many bytes, a thread relays in one turn before it lets others have theirs.
  *
  * <p>Relayed frames are read on the thread that learns they can be: a selector thread (see
  * {@link RelayConnection}), or the thread that completed the previous frame's write. A connection
@@ -15,7 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
  * relay does whenever the other side's write completes at once. A peer that sends
  * faster than the gateway relays would so keep one thread, and on a selector every other connection
  * it serves, to itself. A turn is one such run of reads on one thread: after
- * {@link #FRAMES_PER_TURN} frames, the next demand is not made there but handed to the pool once
+ * {@link #FRAMES_PER_TURN} frames or {@link #BYTES_PER_TURN} bytes (large frames cost a selector more:
+ * on TLS each is decrypted and encrypted again there), the next demand is not made there but handed to the pool once
  * the turn is over, so the read loop ends, the selector goes back to its other connections, and
  * the busy connection carries on from a pool thread (in turns of its own).
  *
@@ -27,6 +28,9 @@ final class ReadBudget {
     /** Frames one turn relays before the next demand is handed to the pool (as Netty reads 16 messages per turn). */
     static final int FRAMES_PER_TURN = 16;
 
+    /** Payload bytes one turn relays before the next demand is handed to the pool (a turn may pass it by one frame). */
+    static final int BYTES_PER_TURN = 256 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(ReadBudget.class);
     private static final ThreadLocal<Turn> TURN = ThreadLocal.withInitial(Turn::new);
 
@@ -37,6 +41,7 @@ final class ReadBudget {
     private static final class Turn {
         boolean active;
         int left;
+        long bytesLeft;
         Runnable deferred;
     }
 
@@ -51,9 +56,11 @@ final class ReadBudget {
         Turn t = TURN.get();
         boolean outerActive = t.active;
         int outerLeft = t.left;
+        long outerBytesLeft = t.bytesLeft;
         Runnable outerDeferred = t.deferred;
         t.active = true;
         t.left = FRAMES_PER_TURN;
+        t.bytesLeft = BYTES_PER_TURN;
         t.deferred = null;
         Runnable deferred;
         try {
@@ -62,6 +69,7 @@ final class ReadBudget {
             deferred = t.deferred;
             t.active = outerActive;
             t.left = outerLeft;
+            t.bytesLeft = outerBytesLeft;
             t.deferred = outerDeferred;
         }
         if (deferred != null) {
@@ -78,14 +86,15 @@ final class ReadBudget {
      * Asks for a side's next frame: at once while this thread's turn has budget left, after the turn
      * (from the pool) once it has none, and as a turn of its own when this thread is in none.
      *
-     * @param demand makes the demand
-     * @param pool   where a demand past the budget goes
+     * @param demand  makes the demand
+     * @param pool    where a demand past the budget goes
+     * @param relayed the payload bytes of the frame relayed before this demand (0 for none)
      */
-    static void demand(Runnable demand, Executor pool) {
+    static void demand(Runnable demand, Executor pool, int relayed) {
         Turn t = TURN.get();
         if (!t.active) {
             turn(demand, pool);
-        } else if (--t.left > 0) {
+        } else if (--t.left > 0 && (t.bytesLeft -= relayed) > 0) {
             demand.run();
         } else {
             // from the pool, the demand starts a turn of its own there

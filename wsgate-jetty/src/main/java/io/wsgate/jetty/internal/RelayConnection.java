@@ -143,6 +143,8 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
     private boolean demanded;
     /** A frame is with the relay; its payload lives in {@link #in} or {@link #gathered}. */
     private boolean outstanding;
+    /** The payload bytes of the frame with the relay, for the {@link ReadBudget}. */
+    private int outstandingBytes;
     /** Nothing more is read: a close frame arrived, the peer broke a rule or left, or the connection closed. */
     private boolean inputDone;
     private boolean closed;
@@ -353,7 +355,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
 
     /** Asks for the next frame (within this thread's {@link ReadBudget} turn). */
     void demand() {
-        ReadBudget.demand(demandNow, pool);
+        ReadBudget.demand(demandNow, pool, 0);
     }
 
     private void demandNow() {
@@ -615,6 +617,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         }
         synchronized (this) {
             outstanding = true;
+            outstandingBytes = payload.remaining();
         }
         return forward(frame);
     }
@@ -711,8 +714,10 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         boolean answer;
         boolean closeNow;
         boolean read;
+        int relayed;
         synchronized (this) {
             outstanding = false;
+            relayed = outstandingBytes;
             if (closed && !reading) {
                 releaseBuffers();
             }
@@ -726,7 +731,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         } else if (closeNow) {
             getEndPoint().close();
         } else if (read) {
-            demand();
+            ReadBudget.demand(demandNow, pool, relayed);
         }
     }
 
