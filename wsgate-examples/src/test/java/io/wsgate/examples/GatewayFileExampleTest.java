@@ -58,6 +58,9 @@ class GatewayFileExampleTest {
                 "remove-query-parameter", "rewrite-path", "set-backend", "return-response", "check-client-id", "cors", "base");
         assertThat(policies).anyMatch(p -> p instanceof CustomAuthorizer);
         assertThat(config.explain("chat")).contains("cors");
+        assertThat(config.apis().get(1).failoverUrls()).containsExactly(URI.create("ws://127.0.0.1:9102/"));
+        assertThat(config.errorResponses()).containsOnlyKeys(io.wsgate.core.GatewayError.API_NOT_FOUND);
+        assertThat(config.errorResponses("legacy")).containsKey(io.wsgate.core.GatewayError.BACKEND_UNAVAILABLE);
     }
 
     @Test
