@@ -100,7 +100,7 @@ public final class Orchestrator {
               --rounds N --warmup D --measure D --prime D   timing (D: 500ms, 2s, 1m); prime: per mode, before round 1
               --prime-max D             a JVM target whose JIT compilers still used more than 5% of its CPU in
                                         the last prime run is primed again, up to this long per mode
-                                        (quick 6s, full 90s)
+                                        (quick 3s, full 90s)
               --rate N                  offered load of the latency mode, msg/s (default 2000)
               --connections N           connections of the throughput and latency modes (default 50)
               --parallel N              parallel lanes of the handshake modes (default 16)
@@ -155,7 +155,7 @@ public final class Orchestrator {
                 opts.duration("warmup", full ? Duration.ofSeconds(1) : Duration.ofMillis(400)),
                 opts.duration("measure", full ? Duration.ofSeconds(5) : Duration.ofMillis(1200)),
                 opts.duration("prime", full ? Duration.ofSeconds(5) : Duration.ofMillis(1500)),
-                opts.duration("prime-max", full ? Duration.ofSeconds(90) : Duration.ofSeconds(6)),
+                opts.duration("prime-max", full ? Duration.ofSeconds(90) : Duration.ofSeconds(3)),
                 opts.doubleValue("rate", 2000),
                 opts.intValue("connections", 50),
                 opts.intValue("parallel", 16),
