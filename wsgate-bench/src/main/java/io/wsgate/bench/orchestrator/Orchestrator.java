@@ -498,15 +498,20 @@ public final class Orchestrator {
     private static Duration prime(Clients clients, Mode mode, Target t, Settings s, String token, long backendPid)
             throws Exception {
         Duration spent = Duration.ZERO;
-        while (true) {
+        // at least one run, and never more than the maximum allows (a zero prime time runs once)
+        long maxRuns = s.prime().isZero() || s.prime().isNegative() ? 1
+                : Math.max(1, s.primeMax().toNanos() / s.prime().toNanos());
+        for (long runs = 1; ; runs++) {
             CpuWindow window = new CpuWindow(t, backendPid);
             run(clients, mode, t, s, token, Duration.ZERO, s.prime(), window);
             spent = spent.plus(s.prime());
-            double share = window.jitMs / window.proxyMs;
-            boolean settled = Double.isNaN(share) || share <= JIT_SETTLED;
-            if (settled || spent.plus(s.prime()).compareTo(s.primeMax()) > 0) {
+            // not measurable (no JVM, no CPU seen, a target gone): nothing to wait for
+            boolean measurable = window.proxyMs > 0 && window.jitMs >= 0 && Double.isFinite(window.jitMs);
+            double share = measurable ? window.jitMs / window.proxyMs : Double.NaN;
+            boolean settled = !measurable || share <= JIT_SETTLED;
+            if (settled || runs >= maxRuns) {
                 progress(String.format(Locale.ROOT, "primed %-13s %-14s %5.1f s%s", mode.id, t.name(),
-                        spent.toMillis() / 1000.0, Double.isNaN(share) ? ""
+                        spent.toMillis() / 1000.0, !measurable ? ""
                                 : String.format(Locale.ROOT, ", JIT %.0f%% of its CPU in the last %.1f s%s", share * 100,
                                 s.prime().toMillis() / 1000.0, settled ? "" : " (still compiling: prime maximum reached)")));
                 return spent;

@@ -3,6 +3,10 @@ package io.wsgate.jetty.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -21,7 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
  * the busy connection carries on from a pool thread (in turns of its own).
  *
  * <p>A turn is per thread: turns nest (a read that completes a write that resumes another
- * connection's reads), each with its own budget. Nothing here allocates on the common path.
+ * connection's reads), each with its own budget. Nothing here allocates on the common path (only a
+ * demand past the budget does).
  */
 final class ReadBudget {
 
@@ -42,44 +47,65 @@ final class ReadBudget {
         boolean active;
         int left;
         long bytesLeft;
-        Runnable deferred;
+        /** Demands past the budget, each to run as a turn of its own; null while there are none. */
+        List<Runnable> deferred;
     }
 
     /**
-     * Runs one turn: {@code read} reads and relays frames; demands past the budget made during it are
-     * handed to {@code pool} when it returns.
+     * Runs one turn: {@code read} reads and relays frames; each demand past the budget made during it is
+     * handed to {@code pool} when it returns, as a turn of its own.
      *
      * @param read what reads (a connection's fillable callback, or a demand)
      * @param pool where demands past the budget go
      */
     static void turn(Runnable read, Executor pool) {
+        Deque<Runnable> refused = handOff(runTurn(read), pool, null);
+        // a pool stopping or full: the reads go on here rather than never (a connection would stop reading
+        // until its idle timeout), one turn after another, never nested
+        while (refused != null && !refused.isEmpty()) {
+            refused = handOff(runTurn(refused.poll()), pool, refused);
+        }
+    }
+
+    /** Runs {@code read} as a turn on this thread; returns the demands it deferred, or null. */
+    private static List<Runnable> runTurn(Runnable read) {
         Turn t = TURN.get();
         boolean outerActive = t.active;
         int outerLeft = t.left;
         long outerBytesLeft = t.bytesLeft;
-        Runnable outerDeferred = t.deferred;
+        List<Runnable> outerDeferred = t.deferred;
         t.active = true;
         t.left = FRAMES_PER_TURN;
         t.bytesLeft = BYTES_PER_TURN;
         t.deferred = null;
-        Runnable deferred;
         try {
             read.run();
+            return t.deferred;
         } finally {
-            deferred = t.deferred;
             t.active = outerActive;
             t.left = outerLeft;
             t.bytesLeft = outerBytesLeft;
             t.deferred = outerDeferred;
         }
-        if (deferred != null) {
+    }
+
+    /** Hands each deferred demand to the pool as a turn; returns those it refused (added to {@code refused}). */
+    private static Deque<Runnable> handOff(List<Runnable> deferred, Executor pool, Deque<Runnable> refused) {
+        if (deferred == null) {
+            return refused;
+        }
+        for (Runnable demand : deferred) {
             try {
-                pool.execute(deferred);
+                pool.execute(() -> turn(demand, pool));
             } catch (RejectedExecutionException e) {
-                // stopping: the connections are being closed
-                LOG.debug("a deferred read was refused by the pool", e);
+                LOG.debug("a deferred read was refused by the pool; it runs on this thread", e);
+                if (refused == null) {
+                    refused = new ArrayDeque<>();
+                }
+                refused.add(demand);
             }
         }
+        return refused;
     }
 
     /**
@@ -98,12 +124,10 @@ final class ReadBudget {
             demand.run();
         } else {
             // from the pool, the demand starts a turn of its own there
-            Runnable resume = () -> turn(demand, pool);
-            Runnable earlier = t.deferred;
-            t.deferred = earlier == null ? resume : () -> {
-                earlier.run();
-                resume.run();
-            };
+            if (t.deferred == null) {
+                t.deferred = new ArrayList<>(2);
+            }
+            t.deferred.add(demand);
         }
     }
 }

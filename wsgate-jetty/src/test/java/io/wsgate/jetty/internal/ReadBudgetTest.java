@@ -50,6 +50,24 @@ class ReadBudgetTest {
     }
 
     @Test
+    void aDeferredReadThePoolRefusesGoesOnHereRatherThanNever() {
+        int[] relayed = {0};
+        Executor refusing = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopping");
+        };
+        Runnable[] read = new Runnable[1];
+        read[0] = () -> {
+            // a connection that relays 200,000 small frames and then has nothing more
+            if (++relayed[0] < 200_000) {
+                ReadBudget.demand(read[0], refusing, 64);
+            }
+        };
+        // one turn after another on this thread, never nested: 12,500 nested turns would overflow the stack
+        ReadBudget.turn(read[0], refusing);
+        assertThat(relayed[0]).isEqualTo(200_000);
+    }
+
+    @Test
     void aDemandOutsideAnyTurnStartsOne() {
         Greedy g = new Greedy(1024 * 1024);
         ReadBudget.demand(g::read, g.executor, 0);
