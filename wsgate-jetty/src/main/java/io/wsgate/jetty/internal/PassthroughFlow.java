@@ -12,10 +12,13 @@ import io.wsgate.core.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
@@ -246,6 +249,14 @@ public final class PassthroughFlow {
     public static HandshakeRequest handshakeRequest(Request request) {
         Headers.Builder headers = Headers.builder();
         List<String> subprotocols = new ArrayList<>();
+        boolean overHttp2 = isWebSocketOverHttp2(request);
+        if (overHttp2) {
+            // RFC 8441: an extended CONNECT with :protocol websocket, and no key. Policies and the checks see
+            // its HTTP/1.1 equivalent (RFC 6455 §4.1), with a key made up for it; none of these reach the backend.
+            headers.add("Upgrade", "websocket");
+            headers.add("Connection", "Upgrade");
+            headers.add("Sec-WebSocket-Key", BackendHandshake.newKey());
+        }
         for (HttpField f : request.getHeaders()) {
             headers.add(f.getName(), f.getValue() == null ? "" : f.getValue());
             if (f.getHeader() == HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL) {
@@ -261,7 +272,14 @@ public final class PassthroughFlow {
                 : InetSocketAddress.createUnresolved(Request.getRemoteAddr(request), Math.max(0, Request.getRemotePort(request)));
         String query = request.getHttpURI().getQuery();
         String path = request.getHttpURI().getPath();
-        return new HandshakeRequest(request.getMethod(), path == null ? "/" : path, query == null ? "" : query,
-                headers.build(), client, request.isSecure(), subprotocols);
+        return new HandshakeRequest(overHttp2 ? "GET" : request.getMethod(), path == null ? "/" : path,
+                query == null ? "" : query, headers.build(), client, request.isSecure(), subprotocols);
+    }
+
+    /** @return whether the request is a WebSocket handshake over HTTP/2 (RFC 8441's extended CONNECT) */
+    static boolean isWebSocketOverHttp2(Request request) {
+        TunnelSupport tunnel = request.getTunnelSupport();
+        return HttpMethod.CONNECT.is(request.getMethod()) && HttpVersion.HTTP_2.is(request.getConnectionMetaData().getProtocol())
+                && tunnel != null && "websocket".equalsIgnoreCase(tunnel.getProtocol());
     }
 }
