@@ -10,6 +10,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
@@ -48,7 +54,10 @@ class ServletTest {
         client.start();
         QueuedThreadPool threads = new QueuedThreadPool(8, 8);
         server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
+        // HTTP/1.1, and HTTP/2 with prior knowledge (h2c), on the one connector
+        HttpConfiguration http = new HttpConfiguration();
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
+                new HTTP2CServerConnectionFactory(http));
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/app");
@@ -105,6 +114,21 @@ class ServletTest {
         GatewayTestBase.RawResponse app = GatewayTestBase.raw(((ServerConnector) server.getConnectors()[0]).getLocalPort(),
                 "GET /app/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
         assertThat(app.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientOnHttp2IsRelayedThroughTheServletToo() throws Exception {
+        WebSocketCoreClient h2 = new WebSocketCoreClient(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())), null);
+        h2.start();
+        try {
+            RecordingClient c = RecordingClient.connect(h2, url("/app/ws/echo"));
+            c.sendText("over h2");
+            assertThat(TestBackend.text(c.nextData())).isEqualTo("over h2");
+            c.session.close(1000, "", Callback.NOOP);
+            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+        } finally {
+            h2.stop();
+        }
     }
 
     @Test
