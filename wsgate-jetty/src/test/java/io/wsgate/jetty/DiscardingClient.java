@@ -1,22 +1,17 @@
 package io.wsgate.jetty;
 
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A client that reads everything up to the close and keeps only the count: at once, or once told to. */
-final class DiscardingClient implements FrameHandler {
+final class DiscardingClient extends ClientHandler {
     final AtomicLong received = new AtomicLong();
-    final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    volatile CoreSession session;
     private volatile boolean reading;
 
     private DiscardingClient(boolean reading) {
@@ -63,16 +58,5 @@ final class DiscardingClient implements FrameHandler {
         if (frame.getOpCode() != OpCode.CLOSE && reading) {
             session.demand();
         }
-    }
-
-    @Override
-    public void onError(Throwable cause, Callback callback) {
-        callback.succeeded();
-    }
-
-    @Override
-    public void onClosed(CloseStatus closeStatus, Callback callback) {
-        closed.complete(closeStatus);
-        callback.succeeded();
     }
 }

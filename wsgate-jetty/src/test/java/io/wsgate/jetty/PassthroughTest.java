@@ -207,11 +207,7 @@ class PassthroughTest extends GatewayTestBase {
         own.start();
         try {
             startGateway(200, b -> b.webSocketClient(own), api("echo", "/echo", "/backend").build());
-            RecordingClient c = RecordingClient.connect(client, gw("/echo"));
-            c.sendText("through the application's client");
-            assertThat(TestBackend.text(c.nextData())).isEqualTo("through the application's client");
-            c.session.close(1000, "", Callback.NOOP);
-            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+            RecordingClient.echoOnce(client, gw("/echo"), "through the application's client");
         } finally {
             own.stop();
         }

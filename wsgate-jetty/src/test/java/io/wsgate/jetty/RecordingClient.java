@@ -4,7 +4,6 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
@@ -13,18 +12,15 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real client on Jetty's websocket-core client that records every frame it receives (auto-demand). */
-final class RecordingClient implements FrameHandler {
+final class RecordingClient extends ClientHandler {
 
     final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    volatile CoreSession session;
 
     static RecordingClient connect(WebSocketCoreClient client, String uri, String... subprotocols) throws Exception {
         RecordingClient handler = new RecordingClient();
@@ -32,6 +28,15 @@ final class RecordingClient implements FrameHandler {
         req.setSubProtocols(subprotocols);
         handler.session = client.connect(req).get(10, TimeUnit.SECONDS);
         return handler;
+    }
+
+    /** Connects, has one text message echoed through, and closes with 1000 (answered with 1000). */
+    static void echoOnce(WebSocketCoreClient client, String uri, String text) throws Exception {
+        RecordingClient c = connect(client, uri);
+        c.sendText(text);
+        assertThat(TestBackend.text(c.nextData())).isEqualTo(text);
+        c.session.close(1000, "", Callback.NOOP);
+        assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
     }
 
     @Override
@@ -52,16 +57,6 @@ final class RecordingClient implements FrameHandler {
         }
     }
 
-    @Override
-    public void onError(Throwable cause, Callback callback) {
-        callback.succeeded();
-    }
-
-    @Override
-    public void onClosed(CloseStatus closeStatus, Callback callback) {
-        closed.complete(closeStatus);
-        callback.succeeded();
-    }
 
     void send(byte opcode, boolean fin, ByteBuffer payload) throws Exception {
         Callback.Completable done = new Callback.Completable();

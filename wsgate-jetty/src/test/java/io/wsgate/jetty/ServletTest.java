@@ -121,11 +121,7 @@ class ServletTest {
         WebSocketCoreClient h2 = new WebSocketCoreClient(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())), null);
         h2.start();
         try {
-            RecordingClient c = RecordingClient.connect(h2, url("/app/ws/echo"));
-            c.sendText("over h2");
-            assertThat(TestBackend.text(c.nextData())).isEqualTo("over h2");
-            c.session.close(1000, "", Callback.NOOP);
-            assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+            RecordingClient.echoOnce(h2, url("/app/ws/echo"), "over h2");
         } finally {
             h2.stop();
         }

@@ -1,10 +1,8 @@
 package io.wsgate.jetty;
 
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
@@ -33,13 +31,11 @@ class SlowReaderTest extends GatewayTestBase {
     private static final long SOCKET_BUFFERS = 24L * 1024 * 1024;
 
     /** Reads only as many frames as the test allows. */
-    static final class SlowClient implements FrameHandler {
+    static final class SlowClient extends ClientHandler {
         final Semaphore permits = new Semaphore(0);
         final AtomicLong received = new AtomicLong();
-        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         final CompletableFuture<Long> all = new CompletableFuture<>();
         final AtomicLong maxGap = new AtomicLong();
-        volatile CoreSession session;
         volatile AtomicLong backendSent;
         volatile boolean flowing;
 
@@ -71,16 +67,6 @@ class SlowReaderTest extends GatewayTestBase {
             }
         }
 
-        @Override
-        public void onError(Throwable cause, Callback callback) {
-            callback.succeeded();
-        }
-
-        @Override
-        public void onClosed(CloseStatus closeStatus, Callback callback) {
-            closed.complete(closeStatus);
-            callback.succeeded();
-        }
     }
 
     @Test
