@@ -1,5 +1,10 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.TransportSide;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;

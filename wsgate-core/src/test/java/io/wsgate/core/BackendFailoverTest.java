@@ -1,5 +1,7 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeDecision;

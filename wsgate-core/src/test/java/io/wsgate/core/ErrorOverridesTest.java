@@ -1,5 +1,8 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;

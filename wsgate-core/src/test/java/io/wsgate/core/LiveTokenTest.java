@@ -1,5 +1,11 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.TransportSide;
+import io.wsgate.core.transport.SideEnd;
+import io.wsgate.core.transport.Peer;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.Admission;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;

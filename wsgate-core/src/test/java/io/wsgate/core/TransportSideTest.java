@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.TransportSide;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -6,7 +6,7 @@ import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.TransportSide;
+import io.wsgate.core.transport.TransportSide;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -4,7 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.ErrorResponse;
+import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.Exchange;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;

@@ -2,7 +2,7 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
-import io.wsgate.core.BackendFailure;
+import io.wsgate.core.transport.BackendFailure;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;

@@ -2,7 +2,7 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
-import io.wsgate.core.BackendFailure;
+import io.wsgate.core.transport.BackendFailure;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;

@@ -2,12 +2,12 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
-import io.wsgate.core.Admission;
-import io.wsgate.core.ErrorResponse;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.Exchange;
 import io.wsgate.core.Gateway;
-import io.wsgate.core.PairRelay;
-import io.wsgate.core.Peer;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.Peer;
 import io.wsgate.core.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -124,8 +124,8 @@ public final class PassthroughFlow {
             } else if (failure != null) {
                 Throwable f = failure.getCause() != null && !(failure instanceof JettyBackendConnector.BackendFailureException)
                         ? failure.getCause() : failure;
-                io.wsgate.core.BackendFailure why = f instanceof JettyBackendConnector.BackendFailureException bfe
-                        ? bfe.failure() : new io.wsgate.core.BackendFailure.Unreachable(f);
+                io.wsgate.core.transport.BackendFailure why = f instanceof JettyBackendConnector.BackendFailureException bfe
+                        ? bfe.failure() : new io.wsgate.core.transport.BackendFailure.Unreachable(f);
                 Optional<Admission.Admitted> next = exchange.nextBackend(admitted, why);
                 if (next.isPresent()) {
                     connectBackend(exchange, next.get(), request, response, callback);

@@ -2,9 +2,9 @@ package io.wsgate.core.internal.handshake;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.Headers;
-import io.wsgate.core.BackendFailure;
+import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.ErrorResponse;
+import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.GatewayError;
 
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.wsgate.core.internal.handshake;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakePolicy;
-import io.wsgate.core.Admission;
+import io.wsgate.core.transport.Admission;
 import io.wsgate.core.GatewayError;
 import io.wsgate.core.internal.policy.ChainRunner;
 import io.wsgate.core.policy.ChainOutcome;

@@ -7,10 +7,10 @@ import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.PairRelay;
-import io.wsgate.core.Peer;
-import io.wsgate.core.SideEnd;
-import io.wsgate.core.TransportSide;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.Peer;
+import io.wsgate.core.transport.SideEnd;
+import io.wsgate.core.transport.TransportSide;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.wsgate.core.internal.relay;
 
-import io.wsgate.core.PairRelay;
+import io.wsgate.core.transport.PairRelay;
 
 /** Told once when a pair has fully ended (both connections closed): deregisters and logs it. */
 @FunctionalInterface

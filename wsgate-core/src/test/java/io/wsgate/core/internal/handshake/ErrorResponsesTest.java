@@ -2,8 +2,8 @@ package io.wsgate.core.internal.handshake;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.Headers;
-import io.wsgate.core.BackendFailure;
-import io.wsgate.core.ErrorResponse;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.GatewayError;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.transport;
 
 import io.wsgate.api.Direction;
 

@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.transport;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
@@ -22,7 +22,7 @@ public sealed interface Admission {
      * @param limits     the API's limits (the handshake timeout applies to each backend handshake)
      * @param attributes what the policies left for the pair
      * @param failovers  the handshakes to try next, in order, when {@code backend} is unreachable
-     *                   (see {@link Exchange#nextBackend}); the policies' changes are applied to each
+     *                   (see {@link io.wsgate.core.Exchange#nextBackend}); the policies' changes are applied to each
      */
     record Admitted(BackendRequest backend, ApiLimits limits, Map<String, Object> attributes,
                     List<BackendRequest> failovers) implements Admission {
@@ -54,7 +54,7 @@ public sealed interface Admission {
         }
 
         /** @return this admission moved on to the next candidate, when there is one */
-        Optional<Admitted> next() {
+        public Optional<Admitted> next() {
             if (failovers.isEmpty()) {
                 return Optional.empty();
             }

@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.transport;
 
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.FrameRelay;
@@ -6,7 +6,7 @@ import io.wsgate.api.FrameRelay;
 /**
  * The relay of one established pair, as a transport adapter drives it: every frame read from
  * either connection goes to {@link #forward}, and the end of either connection to {@link #ended}.
- * Made by {@link Exchange#establish}.
+ * Made by {@link io.wsgate.core.Exchange#establish}.
  */
 public interface PairRelay extends FrameRelay, ConnectionPair {
 

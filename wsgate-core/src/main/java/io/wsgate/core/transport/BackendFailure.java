@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.transport;
 
 import io.wsgate.api.Headers;
 
@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Why the gateway's handshake to the backend failed, as a transport reports it to
- * {@link Exchange#backendFailed(BackendFailure)}.
+ * {@link io.wsgate.core.Exchange#backendFailed(BackendFailure)}.
  */
 public sealed interface BackendFailure {
 
