@@ -16,9 +16,19 @@ import java.util.Optional;
  * @param clientAddress       the address of the peer that connected to the gateway
  * @param secure              true when the client connected over TLS ({@code wss://})
  * @param offeredSubprotocols the subprotocols the client offered, in its order of preference
+ * @param httpVersion         the request's HTTP version as it arrived: {@value #HTTP_1_1} for an RFC 6455
+ *                            upgrade, {@value #HTTP_2} for an RFC 8441 extended CONNECT (which the transport
+ *                            presents with its HTTP/1.1 equivalent: method GET and the upgrade headers),
+ *                            or another such as {@code HTTP/1.0}, which is no WebSocket handshake
  */
 public record HandshakeRequest(String method, String path, String query, Headers headers,
-                               InetSocketAddress clientAddress, boolean secure, List<String> offeredSubprotocols) {
+                               InetSocketAddress clientAddress, boolean secure, List<String> offeredSubprotocols,
+                               String httpVersion) {
+
+    /** The HTTP version of an RFC 6455 upgrade. */
+    public static final String HTTP_1_1 = "HTTP/1.1";
+    /** The HTTP version of an RFC 8441 WebSocket (an extended CONNECT on an HTTP/2 stream). */
+    public static final String HTTP_2 = "HTTP/2";
 
     /** Checks every field. */
     public HandshakeRequest {
@@ -28,6 +38,7 @@ public record HandshakeRequest(String method, String path, String query, Headers
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(clientAddress, "clientAddress");
         offeredSubprotocols = List.copyOf(offeredSubprotocols);
+        Objects.requireNonNull(httpVersion, "httpVersion");
     }
 
     /** @return the first value of the {@code Host} header */
@@ -57,6 +68,7 @@ public record HandshakeRequest(String method, String path, String query, Headers
         private InetSocketAddress clientAddress = new InetSocketAddress("127.0.0.1", 50000);
         private boolean secure;
         private final List<String> subprotocols = new ArrayList<>();
+        private String httpVersion = HTTP_1_1;
 
         private Builder() {
         }
@@ -103,9 +115,15 @@ public record HandshakeRequest(String method, String path, String query, Headers
             return this;
         }
 
+        /** Sets the HTTP version (default {@value HandshakeRequest#HTTP_1_1}). */
+        public Builder httpVersion(String httpVersion) {
+            this.httpVersion = httpVersion;
+            return this;
+        }
+
         /** @return the request */
         public HandshakeRequest build() {
-            return new HandshakeRequest(method, path, query, headers.build(), clientAddress, secure, subprotocols);
+            return new HandshakeRequest(method, path, query, headers.build(), clientAddress, secure, subprotocols, httpVersion);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.BackendConnector;
+import io.wsgate.core.transport.BackendOutcome;
+import io.wsgate.core.transport.ClientHandshake;
 import io.wsgate.core.transport.TransportSide;
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.core.transport.ErrorResponse;
@@ -17,6 +20,7 @@ import io.wsgate.core.internal.handshake.ErrorResponses;
 import io.wsgate.core.internal.handshake.PolicyChainRunner;
 import io.wsgate.core.internal.handshake.UpgradeCheck;
 import io.wsgate.core.internal.observe.AccessLog;
+import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
 import io.wsgate.core.policy.ConnectionLimiter;
@@ -26,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,23 +45,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One client handshake on its way through the gateway, driven by a transport adapter:
+ * One client handshake on its way through the gateway. {@link #run} drives it through the transport's
+ * two ports, each step from the completion of the one before (no thread waits):
  * <ol>
  *   <li>{@link #validate()}: route to an API and check the upgrade (404, 426, 400, 405, 403, 503);</li>
  *   <li>{@link #admit()}: run the API's policy chain (reject, or the backend request to send);</li>
- *   <li>the adapter connects to the backend; when that fails, it asks {@link #nextBackend} whether another
- *       of the API's backends is to be tried, and connects to it;</li>
- *   <li>it then reports {@link #backendFailed} (an error response
- *       for the client) or, after the backend answered 101 and the client was upgraded,
- *       {@link #establish} (the pair's relay);</li>
- *   <li>{@link #abandon} when the client leaves or its upgrade fails after admission.</li>
+ *   <li>connect to the backend through the {@link BackendConnector}; when a backend cannot be reached,
+ *       {@link #nextBackend} says whether the next of the API's backends is tried;</li>
+ *   <li>when every try failed, {@link #backendFailed} makes the client's error response; else the client
+ *       is upgraded through its {@link ClientHandshake} with the backend's subprotocol, and
+ *       {@link #establish} makes the pair's relay, which both sides then start reading for;</li>
+ *   <li>{@link #abandon} when the client's upgrade fails after the backend connected.</li>
  * </ol>
  * Every refusal is logged on {@code wsgate.access} as it is produced; an established pair is
  * logged when it ends. Exactly one of {@code validate}'s error, {@code admit}'s refusal,
  * {@code backendFailed}, {@code establish} or {@code abandon} ends an exchange; later calls of
- * those are ignored (and logged at debug).
+ * those are ignored (and logged at debug). The steps are package-private so that tests can take
+ * them one at a time; transports only see {@link Gateway#handshake}.
  */
-public final class Exchange {
+final class Exchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
@@ -83,13 +90,112 @@ public final class Exchange {
     }
 
     /** @return the id of this handshake (in the access log, the MDC and every error body) */
-    public String requestId() {
+    String requestId() {
         return requestId;
     }
 
     /** @return the client's request */
-    public HandshakeRequest request() {
+    HandshakeRequest request() {
         return request;
+    }
+
+    /**
+     * Takes the handshake through every step, answering the client through its port exactly once. Returns
+     * at once; the steps run on the threads that complete them (a policy's, the backend connector's, the
+     * client transport's).
+     *
+     * @param client   answers the client: an error response, or the upgrade
+     * @param backends opens backend WebSockets
+     */
+    void run(ClientHandshake client, BackendConnector backends) {
+        Optional<ErrorResponse> invalid;
+        try {
+            invalid = validate();
+        } catch (RuntimeException e) {
+            LOG.error("request {}: the gateway failed to check the handshake", requestId, e);
+            client.reject(fail(errors().render(GatewayError.INTERNAL_ERROR, requestId)));
+            return;
+        }
+        if (invalid.isPresent()) {
+            client.reject(invalid.get());
+            return;
+        }
+        admit().whenComplete((admission, failure) -> {
+            if (failure != null) {
+                LOG.error("request {}: the policy chain failed", requestId, failure);
+                client.reject(fail(errors().render(GatewayError.POLICY_ERROR, requestId)));
+            } else if (admission instanceof Admission.Refused refused) {
+                client.reject(refused.response());
+            } else {
+                connect((Admission.Admitted) admission, client, backends);
+            }
+        });
+    }
+
+    /** Connects the admission's backend; on a failure that allows it, the next backend, and so on. */
+    private void connect(Admission.Admitted admitted, ClientHandshake client, BackendConnector backends) {
+        CompletionStage<BackendOutcome> attempt;
+        try {
+            attempt = backends.connect(admitted.backend(), admitted.limits());
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((outcome, thrown) -> {
+            BackendOutcome o = thrown != null ? BackendOutcome.failed(new BackendFailure.Unreachable(unwrap(thrown))) : outcome;
+            if (o instanceof BackendOutcome.Connected connected) {
+                upgradeClient(admitted, connected, client);
+                return;
+            }
+            BackendFailure why = ((BackendOutcome.Failed) o).failure();
+            if (why instanceof BackendFailure.InvalidRequest bad) {
+                // the policies made a request HTTP cannot carry: the gateway's fault, the same for every backend
+                client.reject(backendRequestInvalid(bad.reason()));
+                return;
+            }
+            Optional<Admission.Admitted> next = nextBackend(admitted, why);
+            if (next.isPresent()) {
+                connect(next.get(), client, backends);
+            } else {
+                client.reject(backendFailed(why));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** The backend said 101: the client is upgraded with its subprotocol, and the pair established. */
+    private void upgradeClient(Admission.Admitted admitted, BackendOutcome.Connected connected, ClientHandshake client) {
+        TransportSide backend = connected.backend();
+        CompletionStage<TransportSide> upgrade;
+        try {
+            upgrade = client.upgrade(connected.subprotocol(), admitted.limits());
+        } catch (RuntimeException e) {
+            upgrade = CompletableFuture.failedFuture(e);
+        }
+        upgrade.whenComplete((clientSide, thrown) -> {
+            if (thrown != null) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("request {}: client upgrade failed after the backend connected", requestId, thrown);
+                }
+                // in no pair: the backend's side reads on only for the answer to this close
+                backend.close(1001, "Client went away");
+                abandon("client upgrade failed");
+                return;
+            }
+            PairRelay relay;
+            try {
+                relay = establish(connected.subprotocol(), admitted.backend().uri(), clientSide, backend);
+            } catch (RuntimeException e) {
+                LOG.debug("request {}: pair not established", requestId, e);
+                clientSide.close(1011, "");
+                backend.close(1001, "");
+                return;
+            }
+            backend.start(relay);
+            clientSide.start(relay);
+        });
     }
 
     /**
@@ -98,7 +204,7 @@ public final class Exchange {
      *
      * @return the error response to write, or empty when the handshake may go on
      */
-    public Optional<ErrorResponse> validate() {
+    Optional<ErrorResponse> validate() {
         if (gateway.isShuttingDown()) {
             return Optional.of(refuse(errors().render(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
         }
@@ -122,7 +228,7 @@ public final class Exchange {
      * @return the API the request reached
      * @throws IllegalStateException when {@link #validate()} found none
      */
-    public ApiDefinition api() {
+    ApiDefinition api() {
         ApiCatalog.Route r = route;
         if (r == null) {
             throw new IllegalStateException("request " + requestId + " has not been routed to an API");
@@ -136,7 +242,7 @@ public final class Exchange {
      *
      * @return the admission: the backend request to send, or the response to write
      */
-    public CompletionStage<Admission> admit() {
+    CompletionStage<Admission> admit() {
         ApiDefinition api = api();
         BackendRequest initial;
         try {
@@ -167,7 +273,11 @@ public final class Exchange {
 
     private Admission admitted(Admission admission, List<BackendChange> applied) {
         if (admission instanceof Admission.Refused refused) {
-            refuse(refused.response());
+            if (refused.response().code().equals(GatewayError.POLICY_ERROR.code())) {
+                fail(refused.response()); // a policy threw or timed out: the gateway failed, not the client
+            } else {
+                refuse(refused.response());
+            }
             return admission;
         }
         Admission.Admitted admitted = withFailovers((Admission.Admitted) admission, applied);
@@ -187,16 +297,17 @@ public final class Exchange {
         return admitted;
     }
 
-    /**
-     * The API's failover backends, each with the client's path and query and the policies' changes applied
-     * in order; none when a policy chose the backend ({@code set-backend} replaces the list).
-     */
+    /** The request without the subscription key that selected its product (a header or a query parameter). */
     private BackendRequest withoutSubscriptionKey(BackendRequest backend) {
         PolicyCatalog catalog = state.config().policies();
         BackendRequest r = new BackendChange.RemoveHeader(catalog.subscriptionHeader()).applyTo(backend);
         return new BackendChange.RemoveQueryParameter(catalog.subscriptionQuery()).applyTo(r);
     }
 
+    /**
+     * Adds the API's failover backends, each with the client's path and query and the policies' changes applied
+     * in order; none when a policy chose the backend ({@code set-backend} replaces the list).
+     */
     private Admission.Admitted withFailovers(Admission.Admitted admitted, List<BackendChange> applied) {
         ApiDefinition api = api();
         List<BackendChange> changes;
@@ -218,7 +329,8 @@ public final class Exchange {
                 }
                 failovers.add(candidate);
             } catch (IllegalArgumentException e) {
-                LOG.warn("request {}: failover backend {} of API '{}' skipped: {}", requestId, url, api.name(), e.getMessage());
+                LOG.warn("request {}: failover backend {} of API '{}' skipped: {}", requestId, LogSafe.uri(url), api.name(),
+                        e.getMessage());
             }
         }
         return new Admission.Admitted(admitted.backend(), admitted.limits(), admitted.attributes(), failovers);
@@ -239,7 +351,7 @@ public final class Exchange {
      * @param failure why it failed
      * @return the admission to connect next, or empty when the exchange must fail with {@code failure}
      */
-    public Optional<Admission.Admitted> nextBackend(Admission.Admitted failed, BackendFailure failure) {
+    Optional<Admission.Admitted> nextBackend(Admission.Admitted failed, BackendFailure failure) {
         Objects.requireNonNull(failed, "failed");
         Objects.requireNonNull(failure, "failure");
         if (ended.get() || !(failure instanceof BackendFailure.Unreachable || failure instanceof BackendFailure.UnknownHost)) {
@@ -247,8 +359,9 @@ public final class Exchange {
         }
         Optional<Admission.Admitted> next = failed.next();
         if (next.isPresent()) {
+            // the backend URIs carry the client's query, which may hold a token: logged without it
             LOG.warn("request {}: backend {} of API '{}' unreachable ({}); trying the next one, {}", requestId,
-                    failed.backend().uri(), apiName(), describe(failure), next.get().backend().uri());
+                    LogSafe.uri(failed.backend().uri()), apiName(), describe(failure), LogSafe.uri(next.get().backend().uri()));
         }
         return next;
     }
@@ -266,7 +379,7 @@ public final class Exchange {
      * @param failure what happened
      * @return the response to write to the client (no internal address, no stack trace)
      */
-    public ErrorResponse backendFailed(BackendFailure failure) {
+    ErrorResponse backendFailed(BackendFailure failure) {
         Objects.requireNonNull(failure, "failure");
         if (failure instanceof BackendFailure.Unreachable u) {
             LOG.warn("request {}: backend of API '{}' unreachable: {}", requestId, apiName(), u.cause().toString());
@@ -275,7 +388,7 @@ public final class Exchange {
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: backend handshake of API '{}' failed: {}", requestId, apiName(), failure);
         }
-        return refuse(errors().render(failure, requestId));
+        return fail(errors().render(failure, requestId));
     }
 
     /**
@@ -286,11 +399,11 @@ public final class Exchange {
      * @param why what cannot be sent, for the log
      * @return the response to write to the client
      */
-    public ErrorResponse backendRequestInvalid(String why) {
+    ErrorResponse backendRequestInvalid(String why) {
         Objects.requireNonNull(why, "why");
         LOG.error("request {}: the policies of API '{}' made a backend request that cannot be sent ({}); the client gets 500 {}",
                 requestId, apiName(), why, GatewayError.POLICY_ERROR.code());
-        return refuse(errors().render(GatewayError.POLICY_ERROR, requestId));
+        return fail(errors().render(GatewayError.POLICY_ERROR, requestId));
     }
 
     /**
@@ -304,7 +417,7 @@ public final class Exchange {
      * @return the relay the transport hands every frame and every end to
      * @throws IllegalStateException when the exchange has already ended
      */
-    public PairRelay establish(String subprotocol, URI backendUri, TransportSide client, TransportSide backend) {
+    PairRelay establish(String subprotocol, URI backendUri, TransportSide client, TransportSide backend) {
         Objects.requireNonNull(subprotocol, "subprotocol");
         Objects.requireNonNull(backendUri, "backendUri");
         if (!end()) {
@@ -321,6 +434,7 @@ public final class Exchange {
                     }
                     gateway.pairEnded(pair, handshakeMillis, how);
                 });
+        gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
         gateway.pairOpened(relay);
         return relay;
     }
@@ -331,30 +445,53 @@ public final class Exchange {
      *
      * @param why a short description for the log
      */
-    public void abandon(String why) {
+    void abandon(String why) {
         releasePermit();
         if (end()) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("request {}: abandoned: {}", requestId, why);
             }
-            AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, 499, "ABANDONED", elapsedMillis());
+            long millis = elapsedMillis();
+            AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, 499, "ABANDONED", millis);
+            gateway.listener().handshakeFailed(outcome(499, "ABANDONED", millis));
         }
     }
 
     /** @return true once this exchange has ended one way or another */
-    public boolean isEnded() {
+    boolean isEnded() {
         return ended.get();
     }
 
+    /** Ends the exchange with a refusal by the gateway's checks or a policy (logged, heard as rejected). */
     private ErrorResponse refuse(ErrorResponse response) {
+        return endWith(response, false);
+    }
+
+    /** Ends the exchange with a failure after admission, or of the gateway itself (logged, heard as failed). */
+    private ErrorResponse fail(ErrorResponse response) {
+        return endWith(response, true);
+    }
+
+    private ErrorResponse endWith(ErrorResponse response, boolean failed) {
         releasePermit();
         if (end()) {
+            long millis = elapsedMillis();
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, response.status(),
-                    response.code(), elapsedMillis());
+                    response.code(), millis);
+            HandshakeOutcome outcome = outcome(response.status(), response.code(), millis);
+            if (failed) {
+                gateway.listener().handshakeFailed(outcome);
+            } else {
+                gateway.listener().handshakeRejected(outcome);
+            }
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: {} after the exchange ended", requestId, response.code());
         }
         return response;
+    }
+
+    private HandshakeOutcome outcome(int status, String error, long millis) {
+        return new HandshakeOutcome(requestId, apiName(), request, status, error, Duration.ofMillis(millis));
     }
 
     private void releasePermit() {

@@ -7,14 +7,15 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.handshake.ErrorResponses;
 import io.wsgate.core.internal.observe.AccessLog;
-import io.wsgate.core.internal.relay.PairEnd;
 import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.api.PairDeadline;
+import io.wsgate.core.internal.observe.GuardedListener;
+import io.wsgate.core.internal.relay.PairDeadlines;
+import io.wsgate.core.transport.BackendConnector;
+import io.wsgate.core.transport.ClientHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A running gateway engine: the APIs of its {@link GatewayConfig}, the exchanges in progress
+ * A running gateway engine: the APIs of its {@link GatewayConfig}, the handshakes in progress
  * and the established pairs. Thread-safe; one per mounted Handler or Servlet. Transport-neutral:
- * an adapter creates an {@link Exchange} per client handshake and drives it.
+ * an adapter hands each client handshake to {@link #handshake} with its two ports, and the gateway
+ * decides everything else.
  */
 public final class Gateway {
 
@@ -62,15 +64,16 @@ public final class Gateway {
 
     private volatile State state;
     private volatile boolean shuttingDown;
+    private final GatewayListener listener;
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentHashMap<String, PairRelay> pairs = new ConcurrentHashMap<>();
-    /** The live-token timer of each pair that has one, by pair id; a pair's entry leaves with the pair. */
-    private final ConcurrentHashMap<String, Scheduler.Task> expiryTimers = new ConcurrentHashMap<>();
+    private final PairDeadlines deadlines = new PairDeadlines();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, GatewayListener listener) {
         this.state = State.of(config);
+        this.listener = listener;
         this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36) + "-";
     }
 
@@ -79,7 +82,18 @@ public final class Gateway {
      * @return a gateway serving it
      */
     public static Gateway create(GatewayConfig config) {
-        return new Gateway(Objects.requireNonNull(config, "config"));
+        return create(config, List.of());
+    }
+
+    /**
+     * @param config    the configuration
+     * @param listeners hear every handshake and pair event, in this order (see {@link GatewayListener}:
+     *                  one that throws never harms a handshake or a pair); they outlive {@link #reconfigure}
+     * @return a gateway serving it
+     */
+    public static Gateway create(GatewayConfig config, List<GatewayListener> listeners) {
+        Objects.requireNonNull(config, "config");
+        return new Gateway(config, GuardedListener.of(listeners));
     }
 
     /** @return the configuration in force */
@@ -108,18 +122,34 @@ public final class Gateway {
     }
 
     /**
-     * Starts one handshake. The adapter must end it with exactly one of the exchange's outcomes.
+     * Takes one client handshake through the gateway: route and check the upgrade, run the API's
+     * policies, connect the backend (with failover), and only after the backend's 101 upgrade the client
+     * and establish the pair; or answer the client with the error. Returns at once; no thread waits.
+     * Called by a transport adapter on the thread that received the request.
      *
      * @param request     the client's request
      * @param pathInMount the raw (percent-encoded) request path below the gateway's mount point,
      *                    matched against URL suffixes
-     * @return the exchange to drive
+     * @param client      answers this client: exactly one of its methods is called, once
+     * @param backends    opens backend WebSockets
+     * @return the handshake's request id (in the access log, the MDC and every error body)
      */
-    public Exchange exchange(HandshakeRequest request, String pathInMount) {
+    public String handshake(HandshakeRequest request, String pathInMount, ClientHandshake client, BackendConnector backends) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(backends, "backends");
+        Exchange exchange = exchange(request, pathInMount);
+        exchange.run(client, backends);
+        return exchange.requestId();
+    }
+
+    /** Starts one handshake, to be driven step by step ({@link Exchange#run} or a test). */
+    Exchange exchange(HandshakeRequest request, String pathInMount) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(pathInMount, "pathInMount");
         pending.incrementAndGet();
-        return new Exchange(this, state, request, pathInMount, nextId());
+        Exchange exchange = new Exchange(this, state, request, pathInMount, nextId());
+        listener.handshakeStarted(exchange.requestId(), request);
+        return exchange;
     }
 
     /** @return the established pairs, a snapshot */
@@ -137,9 +167,9 @@ public final class Gateway {
         return pending.get();
     }
 
-    /** @return how many pairs have a live-token timer pending (each is cancelled when its pair ends) */
-    public int tokenExpiryTimers() {
-        return expiryTimers.size();
+    /** @return how many pairs have a deadline pending (a token's expiry; each is cancelled when its pair ends) */
+    public int pairDeadlines() {
+        return deadlines.pending();
     }
 
     /** @return true once {@link #shutdown()} was called */
@@ -162,59 +192,32 @@ public final class Gateway {
         return idPrefix + Long.toString(ids.incrementAndGet(), 36);
     }
 
+    /** @return the listener the gateway's events go to (guarded: it never throws) */
+    GatewayListener listener() {
+        return listener;
+    }
+
     void exchangeEnded() {
         pending.decrementAndGet();
     }
 
     void pairOpened(PairRelay pair) {
         pairs.put(pair.id(), pair);
+        listener.pairOpened(pair);
         if (shuttingDown) {
             pair.close(1001, "gateway shutting down");
             return;
         }
-        scheduleTokenExpiry(pair);
-    }
-
-    /**
-     * Live-token enforcement: a pair admitted on a token with an expiry is closed with 1008 once the expiry
-     * plus the validation's clock skew has passed, unless its API opted out. The timer leaves with the pair.
-     */
-    private void scheduleTokenExpiry(PairRelay pair) {
-        if (!pair.api().enforceTokenExpiry()
-                || !(pair.attributes().get(JwtValidation.EXPIRES_AT_ATTRIBUTE) instanceof Instant expiresAt)) {
-            return;
-        }
-        Duration skew = pair.attributes().get(JwtValidation.CLOCK_SKEW_ATTRIBUTE) instanceof Duration d ? d : Duration.ZERO;
-        GatewayConfig config = state.config();
-        Instant deadline = expiresAt.plus(skew);
-        Scheduler.Task timer = config.scheduler().schedule(Duration.between(config.clock().instant(), deadline),
-                () -> tokenExpired(pair, deadline));
-        expiryTimers.put(pair.id(), timer);
-        if (!pairs.containsKey(pair.id())) {
-            // the pair ended while the timer was being set: pairEnded may have missed it
-            cancelTokenExpiry(pair);
-        }
-    }
-
-    private void tokenExpired(PairRelay pair, Instant deadline) {
-        expiryTimers.remove(pair.id());
-        if (!pair.isClosed()) {
-            LOG.info("pair {} of API '{}': its token expired at {}; closing both sides with 1008", pair.id(),
-                    pair.api().name(), deadline);
-            pair.close(1008, "token expired");
-        }
-    }
-
-    private void cancelTokenExpiry(PairRelay pair) {
-        Scheduler.Task timer = expiryTimers.remove(pair.id());
-        if (timer != null) {
-            timer.cancel();
+        if (pair.api().enforceTokenExpiry() && pair.attributes().get(PairDeadline.ATTRIBUTE) instanceof PairDeadline deadline) {
+            GatewayConfig config = state.config();
+            deadlines.schedule(pair, deadline, config.scheduler(), config.clock(), () -> pairs.containsKey(pair.id()));
         }
     }
 
     void pairEnded(PairRelay pair, long handshakeMillis, PairEnd end) {
         pairs.remove(pair.id());
-        cancelTokenExpiry(pair);
+        deadlines.cancel(pair.id());
         AccessLog.pair(state.config().clock().instant(), pair, handshakeMillis, end);
+        listener.pairClosed(pair, end);
     }
 }

@@ -46,6 +46,10 @@ class LiveTokenTest {
         final List<String> closes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
+        public void start(PairRelay relay) {
+        }
+
+        @Override
         public void send(Frame frame, Completion done) {
             done.succeeded();
         }
@@ -116,7 +120,7 @@ class LiveTokenTest {
 
         assertThat(pair.client().closes).containsExactly("1008 token expired");
         assertThat(pair.backend().closes).containsExactly("1008 token expired");
-        assertThat(gateway.tokenExpiryTimers()).isZero();
+        assertThat(gateway.pairDeadlines()).isZero();
         pair.endBoth(1008, "token expired");
         assertThat(gateway.openPairs()).isZero();
         assertThat(gateway.pendingHandshakes()).isZero();
@@ -128,12 +132,12 @@ class LiveTokenTest {
         Gateway gateway = gateway();
         Pair pair = open(gateway, expiringIn(Duration.ofMinutes(10)));
         assertThat(time.pending()).isEqualTo(1);
-        assertThat(gateway.tokenExpiryTimers()).isEqualTo(1);
+        assertThat(gateway.pairDeadlines()).isEqualTo(1);
 
         pair.endBoth(1000, "bye");
 
         assertThat(time.pending()).isZero();
-        assertThat(gateway.tokenExpiryTimers()).isZero();
+        assertThat(gateway.pairDeadlines()).isZero();
         assertThat(time.advance(Duration.ofHours(1))).isZero();
         assertThat(pair.client().closes).isEmpty();
         assertThat(gateway.openPairs()).isZero();
@@ -180,7 +184,7 @@ class LiveTokenTest {
         Pair pair = open(gateway, token(b -> b));
 
         assertThat(time.pending()).isZero();
-        assertThat(gateway.tokenExpiryTimers()).isZero();
+        assertThat(gateway.pairDeadlines()).isZero();
         pair.endBoth(1000, "");
     }
 
@@ -218,7 +222,7 @@ class LiveTokenTest {
         }
 
         assertThat(gateway.openPairs()).isZero();
-        assertThat(gateway.tokenExpiryTimers()).isZero();
+        assertThat(gateway.pairDeadlines()).isZero();
         assertThat(time.pending()).isZero();
     }
 

@@ -36,6 +36,17 @@ class BadClientInputTest extends GatewayTestBase {
     }
 
     @Test
+    void anHttp10UpgradeGets400BeforeAnyBackendConnection() throws Exception {
+        // Jetty's handshaker upgrades HTTP/1.1 only: the gateway's own check must refuse it first, so that no
+        // backend WebSocket is opened (and upgraded) for a client that could never be upgraded
+        RawResponse r = raw(upgradeRequest("/echo").replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("BAD_HANDSHAKE");
+        assertThat(backend.handshakes).isEmpty();
+        assertThat(gateway.gateway().pendingHandshakes()).isZero();
+    }
+
+    @Test
     void aMalformedKeyGets400() throws Exception {
         RawResponse r = raw(upgradeRequest("/echo").replace("dGhlIHNhbXBsZSBub25jZQ==", "not-base64!"));
         assertThat(r.status()).isEqualTo(400);

@@ -28,7 +28,7 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         if (gateway != null) {
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 assertThat(gateway.gateway().openPairs()).isZero();
-                assertThat(gateway.gateway().tokenExpiryTimers()).isZero();
+                assertThat(gateway.gateway().pairDeadlines()).isZero();
                 assertThat(time.pending()).isZero();
             });
         }
@@ -73,7 +73,7 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         start(api("chat", "/chat", "/backend"));
         RecordingClient c = connect("/chat", tokenExpiringIn(Duration.ofMinutes(5)));
         seen();
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().tokenExpiryTimers() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().pairDeadlines() == 1);
 
         echoAndClose(c);
 

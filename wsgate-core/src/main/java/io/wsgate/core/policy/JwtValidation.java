@@ -12,6 +12,7 @@ import com.auth0.jwt.interfaces.Verification;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
+import io.wsgate.api.PairDeadline;
 import io.wsgate.api.HandshakePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,7 +226,10 @@ public final class JwtValidation implements HandshakePolicy {
         }
         if (verified.getExpiresAtAsInstant() != null) {
             proceed = proceed.withAttribute(EXPIRES_AT_ATTRIBUTE, verified.getExpiresAtAsInstant())
-                    .withAttribute(CLOCK_SKEW_ATTRIBUTE, Duration.ofSeconds(clockSkew.toSeconds()));
+                    .withAttribute(CLOCK_SKEW_ATTRIBUTE, Duration.ofSeconds(clockSkew.toSeconds()))
+                    // the gateway closes the pair with 1008 once the token has expired (if the API enforces it)
+                    .withAttribute(PairDeadline.ATTRIBUTE, new PairDeadline(
+                            verified.getExpiresAtAsInstant().plusSeconds(clockSkew.toSeconds()), 1008, "token expired"));
         }
         for (BackendChange change : source.removal(context.backend(), token)) {
             proceed = proceed.with(change);

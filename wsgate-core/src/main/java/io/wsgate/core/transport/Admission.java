@@ -22,7 +22,7 @@ public sealed interface Admission {
      * @param limits     the API's limits (the handshake timeout applies to each backend handshake)
      * @param attributes what the policies left for the pair
      * @param failovers  the handshakes to try next, in order, when {@code backend} is unreachable
-     *                   (see {@link io.wsgate.core.Exchange#nextBackend}); the policies' changes are applied to each
+     *                   (only when one is unreachable); the policies' changes are applied to each
      */
     record Admitted(BackendRequest backend, ApiLimits limits, Map<String, Object> attributes,
                     List<BackendRequest> failovers) implements Admission {

@@ -5,8 +5,9 @@ import io.wsgate.api.Headers;
 import java.util.Objects;
 
 /**
- * Why the gateway's handshake to the backend failed, as a transport reports it to
- * {@link io.wsgate.core.Exchange#backendFailed(BackendFailure)}.
+ * Why the gateway's handshake to a backend failed, as a {@link BackendConnector} reports it. The gateway
+ * alone decides what follows: the next backend for {@link Unreachable} and {@link UnknownHost} (no backend
+ * answered, so another may), else the client's error response.
  */
 public sealed interface BackendFailure {
 
@@ -62,6 +63,19 @@ public sealed interface BackendFailure {
     record InvalidHandshake(String reason) implements BackendFailure {
         /** Checks the field. */
         public InvalidHandshake {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The backend request cannot be sent: the policies made a header, a subprotocol or a URI that HTTP/1.1
+     * cannot carry. Found before any connection; a gateway fault (500 {@code POLICY_ERROR}), never failed over.
+     *
+     * @param reason what cannot be sent, logged, never sent
+     */
+    record InvalidRequest(String reason) implements BackendFailure {
+        /** Checks the field. */
+        public InvalidRequest {
             Objects.requireNonNull(reason, "reason");
         }
     }

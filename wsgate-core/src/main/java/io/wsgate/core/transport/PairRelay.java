@@ -6,7 +6,7 @@ import io.wsgate.api.FrameRelay;
 /**
  * The relay of one established pair, as a transport adapter drives it: every frame read from
  * either connection goes to {@link #forward}, and the end of either connection to {@link #ended}.
- * Made by {@link io.wsgate.core.Exchange#establish}.
+ * Made by the gateway when both handshakes succeeded, and given to both sides with {@link TransportSide#start}.
  */
 public interface PairRelay extends FrameRelay, ConnectionPair {
 

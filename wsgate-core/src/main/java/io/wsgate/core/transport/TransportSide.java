@@ -11,6 +11,16 @@ import io.wsgate.api.Frame;
 public interface TransportSide {
 
     /**
+     * Joins this connection to its pair and starts reading it: every frame read goes to
+     * {@link PairRelay#forward} (the next is read only when that frame's completion is called), and the
+     * connection's end to {@link PairRelay#ended}, also when it ended before this call. Called once, by
+     * the gateway, when the pair is established.
+     *
+     * @param relay the pair's relay
+     */
+    void start(PairRelay relay);
+
+    /**
      * Writes one frame to this connection. A {@link io.wsgate.api.FrameType#CLOSE} frame starts or
      * answers the close handshake with the code and reason in its payload.
      *
@@ -21,7 +31,9 @@ public interface TransportSide {
 
     /**
      * Closes this connection as the gateway's own decision: sends a close frame with this code and
-     * reason when its output is still open, then closes the connection. Idempotent.
+     * reason when its output is still open, then closes the connection once the peer answered (or the
+     * close handshake's deadline passed). A connection in no pair (its handshake partner failed) reads on
+     * for that answer only. Idempotent.
      *
      * @param code   a close code that may go on the wire (never 1005, 1006 or 1015)
      * @param reason a reason, at most 123 bytes of UTF-8

@@ -5,7 +5,8 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.Exchange;
+import io.wsgate.core.transport.RecordingClientHandshake;
+import io.wsgate.core.transport.ScriptedBackends;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.GatewayError;
@@ -240,7 +241,7 @@ class GatewayFilesTest {
     }
 
     @Test
-    void readsErrorResponseOverridesOfTheGatewayAndOfAnApi() {
+    void readsErrorResponseOverridesOfTheGatewayAndOfAnApi() throws Exception {
         GatewayConfig config = parse("""
                 gateway:
                   errorResponses:
@@ -271,11 +272,13 @@ class GatewayFilesTest {
         assertThat(config.errorResponses().get(GatewayError.UNAUTHORIZED).status()).isEmpty();
 
         Gateway gateway = Gateway.create(config);
-        Exchange exchange = gateway.exchange(HandshakeRequest.builder().path("/nowhere").build(), "/nowhere");
-        ErrorResponse response = exchange.validate().orElseThrow();
+        RecordingClientHandshake client = RecordingClientHandshake.leaving();
+        String requestId = gateway.handshake(HandshakeRequest.builder().path("/nowhere").build(), "/nowhere", client,
+                ScriptedBackends.never());
+        ErrorResponse response = client.awaitRejection();
         assertThat(response.status()).isEqualTo(410);
         assertThat(new String(response.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo("no such room (" + exchange.requestId() + ")");
+                .isEqualTo("no such room (" + requestId + ")");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wsgate.jetty.internal;
 
+import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
 import io.wsgate.core.transport.BackendFailure;
@@ -289,7 +290,7 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
             return;
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("backend handshake to {} failed: {}", request.uri(), failure, cause);
+            LOG.debug("backend handshake to {} failed: {}", LogSafe.uri(request.uri()), failure, cause);
         }
         getEndPoint().close(cause);
         outcome.failed(failure, cause);

@@ -1,8 +1,13 @@
 package io.wsgate.jetty.internal;
 
+import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
+import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.BackendOutcome;
+import io.wsgate.core.transport.Peer;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
@@ -21,6 +26,9 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,11 +44,15 @@ import java.util.function.Function;
  * {@link BackendHandshake}. A failed handshake completes the future with a
  * {@link BackendFailureException} that says why.
  */
-public final class JettyBackendConnector {
+public final class JettyBackendConnector implements BackendConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyBackendConnector.class);
 
     private final WebSocketCoreClient client;
+    /** Runs the backend connections' reads past their read budget (the server's pool: one pool for both sides). */
+    private volatile Executor relayExecutor;
+    /** Runs the backend connections' close deadlines. */
+    private volatile io.wsgate.core.Scheduler scheduler;
 
     /**
      * @param client a websocket-core client, started by whoever manages it; its {@link HttpClient}'s
@@ -55,6 +67,50 @@ public final class JettyBackendConnector {
                     + " directly and does not use it: give it a client without proxies");
         }
         this.client = client;
+    }
+
+    /**
+     * Sets what the backend connections the {@link BackendConnector} port opens run on; called once by the
+     * Handler or Servlet as it starts, before any handshake.
+     *
+     * @param relayExecutor where reads go on past a thread's read budget
+     * @param scheduler     runs close-handshake deadlines
+     * @return this connector
+     */
+    public JettyBackendConnector relayOn(Executor relayExecutor, io.wsgate.core.Scheduler scheduler) {
+        this.relayExecutor = Objects.requireNonNull(relayExecutor, "relayExecutor");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /**
+     * The port: opens a backend WebSocket whose connection, once open, is a relay side on the backend
+     * client's buffers and the executor and scheduler of {@link #relayOn}. A request HTTP cannot carry is
+     * {@link BackendFailure.InvalidRequest}; every other failure is classified.
+     */
+    @Override
+    public CompletionStage<BackendOutcome> connect(BackendRequest request, ApiLimits limits) {
+        Executor executor = relayExecutor;
+        io.wsgate.core.Scheduler s = scheduler;
+        if (executor == null || s == null) {
+            throw new IllegalStateException("the backend connector was not given its relay executor and scheduler");
+        }
+        ByteBufferPool buffers = client.getHttpClient().getByteBufferPool();
+        Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.BACKEND, limits,
+                buffers, executor, s, null);
+        return connect(request, limits, side).handle((upgraded, failure) -> {
+            if (failure == null) {
+                return BackendOutcome.connected(upgraded.connection(), upgraded.subprotocol());
+            }
+            Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (f instanceof IllegalArgumentException bad) {
+                return BackendOutcome.failed(new BackendFailure.InvalidRequest(bad.getMessage()));
+            }
+            if (f instanceof BackendFailureException bfe) {
+                return BackendOutcome.failed(bfe.failure());
+            }
+            return BackendOutcome.failed(new BackendFailure.Unreachable(f));
+        });
     }
 
     /** @return the websocket-core client in use */
@@ -219,7 +275,7 @@ public final class JettyBackendConnector {
     static BackendFailure classify(BackendRequest request, Throwable failure) {
         Throwable t = unwrap(failure);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("backend handshake to {} failed", request.uri(), t);
+            LOG.debug("backend handshake to {} failed", LogSafe.uri(request.uri()), t);
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof TimeoutException) {

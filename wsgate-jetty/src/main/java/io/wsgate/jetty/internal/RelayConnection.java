@@ -207,6 +207,12 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
         }
     }
 
+    @Override
+    public void start(PairRelay pairRelay) {
+        attach(pairRelay);
+        demand();
+    }
+
     /**
      * Hands this connection to its pair's relay; an end that happened before is reported now.
      * Frames are read only after {@link #demand()}.
@@ -859,6 +865,10 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
             LOG.debug("{}: closing with {} {}", this, code, reason);
         }
         writeClose(closePayload(code, reason), null);
+        if (relay == null) {
+            // in no pair (the other side's handshake failed): read only for the answer to this close
+            demand();
+        }
     }
 
     @Override

@@ -11,8 +11,11 @@ import java.util.Optional;
 
 /**
  * Checks a request against RFC 6455 section 4.2.1 before anything else runs: an upgrade to
- * {@code websocket} (else 426), by GET (else 405), with {@code Connection: Upgrade}, version 13
- * (else 426 naming 13) and a key that is 16 bytes of base64 (else 400).
+ * {@code websocket} (else 426), by GET (else 405), on HTTP/1.1 or as RFC 8441's HTTP/2 equivalent (else
+ * 400: an HTTP/1.0 request cannot be upgraded), with {@code Connection: Upgrade}, version 13 (else 426
+ * naming 13) and a key that is 16 bytes of base64 (else 400). It is the one check that decides: a request
+ * it accepts is one every transport can upgrade, so no backend is ever connected for a client that the
+ * transport would then refuse.
  */
 public final class UpgradeCheck {
 
@@ -30,6 +33,10 @@ public final class UpgradeCheck {
         }
         if (!request.method().equals("GET")) {
             return Optional.of(GatewayError.METHOD_NOT_ALLOWED);
+        }
+        String version = request.httpVersion();
+        if (!version.equals(HandshakeRequest.HTTP_1_1) && !version.equals(HandshakeRequest.HTTP_2)) {
+            return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
         if (!hasToken(h.all("Connection"), "upgrade")) {
             return Optional.of(GatewayError.BAD_HANDSHAKE);

@@ -3,7 +3,7 @@ package io.wsgate.core.internal.observe;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.internal.relay.PairEnd;
+import io.wsgate.core.PairEnd;
 import io.wsgate.core.policy.ProductSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

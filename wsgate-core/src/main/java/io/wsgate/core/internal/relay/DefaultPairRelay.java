@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.relay;
 
+import io.wsgate.core.PairEnd;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.CloseInitiator;
 import io.wsgate.api.Completion;

@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.relay;
 
+import io.wsgate.core.PairEnd;
 import io.wsgate.core.transport.PairRelay;
 
 /** Told once when a pair has fully ended (both connections closed): deregisters and logs it. */

@@ -20,6 +20,15 @@ class UpgradeCheckTest {
     }
 
     @Test
+    void refusesAnHttp10UpgradeWith400AndAcceptsRfc8441sHttp2() {
+        assertThat(UpgradeCheck.check(upgrade().httpVersion("HTTP/1.0").build())).contains(GatewayError.BAD_HANDSHAKE);
+        assertThat(UpgradeCheck.check(upgrade().httpVersion("HTTP/2.0").build()))
+                .as("a plain HTTP/2 request is no WebSocket handshake: only an extended CONNECT, presented as HTTP/2")
+                .contains(GatewayError.BAD_HANDSHAKE);
+        assertThat(UpgradeCheck.check(upgrade().httpVersion(HandshakeRequest.HTTP_2).build())).isEmpty();
+    }
+
+    @Test
     void refusesAPlainRequestWith426() {
         assertThat(UpgradeCheck.check(HandshakeRequest.builder().build())).contains(GatewayError.UPGRADE_REQUIRED);
     }

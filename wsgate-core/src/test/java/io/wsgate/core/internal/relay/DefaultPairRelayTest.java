@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.relay;
 
+import io.wsgate.core.PairEnd;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.CloseInitiator;
@@ -37,6 +38,10 @@ class DefaultPairRelayTest {
         final List<String> closes = new ArrayList<>();
         int aborts;
         boolean autoComplete = true;
+
+        @Override
+        public void start(PairRelay relay) {
+        }
 
         @Override
         public void send(Frame frame, Completion done) {

@@ -1,4 +1,4 @@
-package io.wsgate.core.internal.relay;
+package io.wsgate.core;
 
 import io.wsgate.api.CloseInitiator;
 

@@ -1,0 +1,82 @@
+package io.wsgate.core;
+
+import io.wsgate.api.ConnectionPair;
+import io.wsgate.api.HandshakeRequest;
+
+/**
+ * Hears what happens to every handshake and every pair of a gateway, in the spirit of OkHttp's
+ * {@code EventListener}: one method per event, each with a no-op default, so a listener overrides only
+ * what it needs. Metrics ({@code wsgate-micrometer}) and tests are listeners; the access log is not one
+ * (it is always on, on the {@code wsgate.access} logger).
+ *
+ * <p><b>Threads.</b> Methods are called on the thread that made the event happen: a transport thread
+ * (maybe a selector: never block in a listener), a policy's thread, a scheduler thread. Calls for one
+ * handshake come in order ({@link #handshakeStarted} first, then exactly one of
+ * {@link #handshakeRejected}, {@link #handshakeFailed} or {@link #handshakeAccepted}); calls for
+ * different handshakes and pairs come concurrently, so implementations must be thread-safe.
+ *
+ * <p><b>Cost.</b> Nothing is called per frame: a pair's message and byte counts come with
+ * {@link #pairClosed}, and are readable on the {@link ConnectionPair} at any time.
+ *
+ * <p><b>Failures.</b> A listener that throws is logged (once per listener method, then at debug) and
+ * otherwise ignored: it never changes a handshake's outcome or harms a pair.
+ */
+public interface GatewayListener {
+
+    /** A listener that hears nothing. */
+    GatewayListener NONE = new GatewayListener() {
+    };
+
+    /**
+     * A client's upgrade request reached the gateway; the handshake is pending until it ends.
+     *
+     * @param requestId the handshake's request id (in the access log and every error body)
+     * @param request   the client's request
+     */
+    default void handshakeStarted(String requestId, HandshakeRequest request) {
+    }
+
+    /**
+     * The gateway or a policy refused the handshake (no route, a malformed upgrade, a policy's reject,
+     * a limit); no backend connection was made for it.
+     *
+     * @param outcome the request, its API, the status and error code the client got, how long it took
+     */
+    default void handshakeRejected(HandshakeOutcome outcome) {
+    }
+
+    /**
+     * The handshake failed after it was admitted, or the gateway failed it: every backend tried failed
+     * (502/504), a policy threw (500), or the client left before its upgrade was written (499).
+     *
+     * @param outcome the request, its API, the status and error code, how long it took
+     */
+    default void handshakeFailed(HandshakeOutcome outcome) {
+    }
+
+    /**
+     * The backend answered 101 and the client was upgraded: the pair is established and is reported
+     * next to {@link #pairOpened}.
+     *
+     * @param outcome the request, its API, status 101, error {@code none}, the time from request to 101
+     */
+    default void handshakeAccepted(HandshakeOutcome outcome) {
+    }
+
+    /**
+     * A pair is established; it is among the gateway's pairs until {@link #pairClosed}.
+     *
+     * @param pair the pair (its counters are live)
+     */
+    default void pairOpened(ConnectionPair pair) {
+    }
+
+    /**
+     * A pair has ended, both sides closed; it is forgotten after this call.
+     *
+     * @param pair the pair, its counters final
+     * @param end  how it ended: who decided, why, the code each side got, how long it lived
+     */
+    default void pairClosed(ConnectionPair pair, PairEnd end) {
+    }
+}

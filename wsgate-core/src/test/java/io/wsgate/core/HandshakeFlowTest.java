@@ -1,0 +1,243 @@
+package io.wsgate.core;
+
+import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.Completion;
+import io.wsgate.api.ConnectionPair;
+import io.wsgate.api.Frame;
+import io.wsgate.api.HandshakeDecision;
+import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.Headers;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.BackendOutcome;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.RecordingClientHandshake;
+import io.wsgate.core.transport.ScriptedBackends;
+import io.wsgate.core.transport.TransportSide;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole handshake driven by the gateway through the two transport ports, as an adapter hands it over. */
+class HandshakeFlowTest {
+
+    private static HandshakeRequest.Builder upgrade(String path) {
+        return HandshakeRequest.builder().path(path)
+                .header("Upgrade", "websocket").header("Connection", "Upgrade")
+                .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+    }
+
+    /** A side that records whether the gateway started it and how it was closed. */
+    static final class Side implements TransportSide {
+        final CompletableFuture<PairRelay> started = new CompletableFuture<>();
+        final List<String> closes = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void start(PairRelay relay) {
+            started.complete(relay);
+        }
+
+        @Override
+        public void send(Frame frame, Completion done) {
+            done.succeeded();
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closes.add(code + " " + reason);
+        }
+
+        @Override
+        public void abort() {
+            closes.add("abort");
+        }
+    }
+
+    /** Records every event, in order. */
+    static final class Events implements GatewayListener {
+        final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void handshakeStarted(String requestId, HandshakeRequest request) {
+            seen.add("started " + request.path());
+        }
+
+        @Override
+        public void handshakeRejected(HandshakeOutcome o) {
+            seen.add("rejected " + o.api() + " " + o.status() + " " + o.error());
+        }
+
+        @Override
+        public void handshakeFailed(HandshakeOutcome o) {
+            seen.add("failed " + o.api() + " " + o.status() + " " + o.error());
+        }
+
+        @Override
+        public void handshakeAccepted(HandshakeOutcome o) {
+            seen.add("accepted " + o.api() + " " + o.status() + " " + o.error());
+        }
+
+        @Override
+        public void pairOpened(ConnectionPair pair) {
+            seen.add("opened " + pair.api().name());
+        }
+
+        @Override
+        public void pairClosed(ConnectionPair pair, PairEnd end) {
+            seen.add("closed " + pair.api().name() + " " + end.closeCode());
+        }
+    }
+
+    private static GatewayConfig config(HandshakePolicy... policies) {
+        return GatewayConfig.builder().api(ApiDefinition.builder("echo")
+                .backends("ws://10.0.0.1:9000/a", "ws://10.0.0.2:9000/b").urlSuffix("/echo").onHandshake(policies).build()).build();
+    }
+
+    private static final BackendOutcome UNREACHABLE =
+            BackendOutcome.failed(new BackendFailure.Unreachable(new ConnectException("Connection refused")));
+
+    @Test
+    void anUnreachableBackendIsFailedOverAndThePairStartsOnBothSidesOnlyAfterTheClientIsUpgraded() throws Exception {
+        Events events = new Events();
+        Gateway gateway = Gateway.create(config(), List.of(events));
+        Side client = new Side();
+        Side backend = new Side();
+        ScriptedBackends backends = ScriptedBackends.answering(UNREACHABLE, BackendOutcome.connected(backend, "chat"));
+        RecordingClientHandshake port = RecordingClientHandshake.upgradingTo(client);
+
+        gateway.handshake(upgrade("/echo/room").query("access_token=secret").build(), "/echo/room", port, backends);
+
+        assertThat(backends.requests).extracting(r -> r.uri()).containsExactly(
+                URI.create("ws://10.0.0.1:9000/a/room?access_token=secret"), URI.create("ws://10.0.0.2:9000/b/room?access_token=secret"));
+        assertThat(port.upgradedWith).isCompletedWithValue("chat");
+        assertThat(port.rejected).isNotDone();
+        PairRelay relay = backend.started.getNow(null);
+        assertThat(relay).as("the backend side was started").isNotNull();
+        assertThat(client.started).isCompletedWithValue(relay);
+        assertThat(gateway.openPairs()).isEqualTo(1);
+        assertThat(gateway.pendingHandshakes()).isZero();
+        assertThat(events.seen).containsExactly("started /echo/room", "accepted echo 101 none", "opened echo");
+    }
+
+    @Test
+    void theFailoverWarningNamesTheBackendsWithoutTheClientsQuery() throws Exception {
+        Gateway gateway = Gateway.create(config());
+        ScriptedBackends backends = ScriptedBackends.answering(UNREACHABLE, UNREACHABLE);
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            gateway.handshake(upgrade("/echo").query("access_token=secret.jwt.value&k=1").build(), "/echo", port, backends);
+            assertThat(port.awaitRejection().status()).isEqualTo(502);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("ws://10.0.0.1:9000/a").contains("trying the next one, ws://10.0.0.2:9000/b");
+        assertThat(log).doesNotContain("secret").doesNotContain("access_token");
+    }
+
+    @Test
+    void aRejectedHandshakeNeverConnectsAndIsHeardAsRejected() throws Exception {
+        Events events = new Events();
+        Gateway gateway = Gateway.create(config(HandshakePolicy.of("deny",
+                ctx -> HandshakeDecision.reject(403, "DENIED", "no"))), List.of(events));
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        gateway.handshake(upgrade("/echo").build(), "/echo", port, ScriptedBackends.never());
+        assertThat(port.awaitRejection().status()).isEqualTo(403);
+        assertThat(events.seen).containsExactly("started /echo", "rejected echo 403 DENIED");
+
+        gateway.handshake(upgrade("/nowhere").build(), "/nowhere", RecordingClientHandshake.leaving(), ScriptedBackends.never());
+        assertThat(events.seen).endsWith("rejected - 404 API_NOT_FOUND");
+    }
+
+    @Test
+    void anHttp10UpgradeIsRefusedBeforeAnyBackendConnection() throws Exception {
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        Gateway.create(config()).handshake(upgrade("/echo").httpVersion("HTTP/1.0").build(), "/echo", port,
+                ScriptedBackends.never());
+        assertThat(port.awaitRejection().status()).isEqualTo(400);
+    }
+
+    @Test
+    void aRequestThePoliciesMadeUnsendableIsA500WithoutFailover() throws Exception {
+        Events events = new Events();
+        Gateway gateway = Gateway.create(config(), List.of(events));
+        ScriptedBackends backends = ScriptedBackends.answering(
+                BackendOutcome.failed(new BackendFailure.InvalidRequest("header name 'a b' is not a token")));
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        gateway.handshake(upgrade("/echo").build(), "/echo", port, backends);
+        assertThat(port.awaitRejection().code()).isEqualTo("POLICY_ERROR");
+        assertThat(backends.requests).hasSize(1);
+        assertThat(events.seen).endsWith("failed echo 500 POLICY_ERROR");
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsUpgradeGetsItsBackendClosedAndNoPair() throws Exception {
+        Events events = new Events();
+        Gateway gateway = Gateway.create(config(), List.of(events));
+        Side backend = new Side();
+        gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.leaving(),
+                ScriptedBackends.answering(BackendOutcome.connected(backend, "")));
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+        assertThat(backend.started).isNotDone();
+        assertThat(gateway.openPairs()).isZero();
+        assertThat(gateway.pendingHandshakes()).isZero();
+        assertThat(events.seen).endsWith("failed echo 499 ABANDONED");
+    }
+
+    @Test
+    void aBackendConnectorThatThrowsOrFailsItsStageIsAnUnreachableBackend() throws Exception {
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        Gateway.create(config()).handshake(upgrade("/echo").build(), "/echo", port, (request, limits) -> {
+            throw new IllegalStateException("connector bug");
+        });
+        assertThat(port.awaitRejection().code()).isEqualTo("BACKEND_UNAVAILABLE");
+        RecordingClientHandshake second = RecordingClientHandshake.leaving();
+        Gateway.create(config()).handshake(upgrade("/echo").build(), "/echo", second,
+                (request, limits) -> CompletableFuture.failedFuture(new ConnectException("refused")));
+        assertThat(second.awaitRejection().code()).isEqualTo("BACKEND_UNAVAILABLE");
+    }
+
+    @Test
+    void aListenerThatThrowsHarmsNoHandshake() throws Exception {
+        GatewayListener broken = new GatewayListener() {
+            @Override
+            public void handshakeStarted(String requestId, HandshakeRequest request) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void handshakeAccepted(HandshakeOutcome outcome) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        Events after = new Events();
+        Gateway gateway = Gateway.create(config(), List.of(broken, after));
+        Side client = new Side();
+        gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.upgradingTo(client),
+                ScriptedBackends.answering(BackendOutcome.connected(new Side(), "")));
+        assertThat(client.started).isDone();
+        assertThat(after.seen).as("the next listener still hears every event")
+                .containsExactly("started /echo", "accepted echo 101 none", "opened echo");
+    }
+
+    @Test
+    void aHeaderBackendFailureKeepsItsSafeHeadersOnly() throws Exception {
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        Gateway.create(config()).handshake(upgrade("/echo").build(), "/echo", port, ScriptedBackends.answering(
+                BackendOutcome.failed(new BackendFailure.Refused(401, Headers.builder().add("WWW-Authenticate", "Bearer").build(), ""))));
+        assertThat(port.awaitRejection().status()).isEqualTo(401);
+    }
+}
