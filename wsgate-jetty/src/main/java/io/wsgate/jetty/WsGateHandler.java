@@ -2,8 +2,8 @@ package io.wsgate.jetty;
 
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.jetty.internal.BackendClients;
-import io.wsgate.jetty.internal.JettyBackendConnector;
+import io.wsgate.jetty.internal.backend.BackendClients;
+import io.wsgate.jetty.internal.backend.JettyBackendConnector;
 import io.wsgate.jetty.internal.PassthroughFlow;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;

@@ -56,6 +56,10 @@ public class RelayBenchmark {
     /** A transport that writes nothing and completes at once. */
     private final class InstantSide implements TransportSide {
         @Override
+        public void start(io.wsgate.core.transport.PairRelay relay) {
+        }
+
+        @Override
         public void send(Frame frame, Completion done) {
             sink.consume(frame.length());
             done.succeeded();

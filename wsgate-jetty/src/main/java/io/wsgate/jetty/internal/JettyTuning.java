@@ -33,11 +33,11 @@ public final class JettyTuning {
      * default dispatches every resolution to its executor: one thread hand-off per backend
      * handshake, even for {@code 127.0.0.1}.
      */
-    static final class LiteralFirstResolver implements SocketAddressResolver {
+    public static final class LiteralFirstResolver implements SocketAddressResolver {
         private final Supplier<SocketAddressResolver> names;
         private volatile SocketAddressResolver resolved;
 
-        LiteralFirstResolver(Supplier<SocketAddressResolver> names) {
+        public LiteralFirstResolver(Supplier<SocketAddressResolver> names) {
             this.names = names;
         }
 

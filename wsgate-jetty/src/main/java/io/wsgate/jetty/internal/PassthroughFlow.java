@@ -2,7 +2,9 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.core.Gateway;
+import io.wsgate.jetty.internal.backend.JettyBackendConnector;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -89,7 +91,7 @@ public final class PassthroughFlow {
             // its HTTP/1.1 equivalent (RFC 6455 §4.1), with a key made up for it; none of these reach the backend.
             headers.add("Upgrade", "websocket");
             headers.add("Connection", "Upgrade");
-            headers.add("Sec-WebSocket-Key", BackendHandshake.newKey());
+            headers.add("Sec-WebSocket-Key", HandshakeRules.newKey());
         }
         for (HttpField f : request.getHeaders()) {
             headers.add(f.getName(), f.getValue() == null ? "" : f.getValue());

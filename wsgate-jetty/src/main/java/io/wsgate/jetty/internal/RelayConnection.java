@@ -62,7 +62,7 @@ import java.util.function.Consumer;
  * most {@link ReadBudget#FRAMES_PER_TURN} frames. One thread reads at a time; the state the reader,
  * the writer and the end share is guarded by this object's monitor, held only for a few assignments.
  */
-final class RelayConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeTo, TransportSide {
+public final class RelayConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeTo, TransportSide {
 
     /** The longest a peer may take to answer the gateway's close frame before its connection is aborted. */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
@@ -174,7 +174,7 @@ final class RelayConnection extends AbstractConnection.NonBlocking implements Co
      * @param scheduler runs the close handshake's deadline
      * @param onOpen    told once the connection is open, before anything is read; may be null
      */
-    RelayConnection(EndPoint endPoint, Peer peer, ApiLimits limits, ByteBufferPool buffers, Executor pool,
+    public RelayConnection(EndPoint endPoint, Peer peer, ApiLimits limits, ByteBufferPool buffers, Executor pool,
                     Scheduler scheduler, Consumer<RelayConnection> onOpen) {
         super(endPoint, pool);
         this.peer = peer;

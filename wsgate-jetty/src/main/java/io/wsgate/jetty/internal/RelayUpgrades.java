@@ -19,7 +19,7 @@ import java.util.function.Function;
  * request and writes the 101; what runs on the connection afterwards is the gateway's. (The
  * backend's handshake is the gateway's own: {@link BackendHandshake}.)
  */
-final class RelayUpgrades {
+public final class RelayUpgrades {
 
     private RelayUpgrades() {
     }
@@ -74,7 +74,7 @@ final class RelayUpgrades {
     }
 
     /** Adds a connector's connection listeners to a connection made outside the connector's own factories. */
-    static void listen(Connection connection, Iterable<? extends EventListener> listeners) {
+    public static void listen(Connection connection, Iterable<? extends EventListener> listeners) {
         for (EventListener l : listeners) {
             connection.addEventListener(l);
         }

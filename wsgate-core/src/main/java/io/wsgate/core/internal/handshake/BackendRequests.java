@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.handshake;
 
+import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeRequest;
@@ -23,13 +24,6 @@ import java.util.Set;
  * appended; the client's offered subprotocols offered in turn.
  */
 public final class BackendRequests {
-
-    /** Headers that never cross the gateway: hop-by-hop and per-connection WebSocket handshake fields. */
-    private static final Set<String> HOP_BY_HOP = Set.of(
-            "connection", "upgrade", "keep-alive", "te", "trailer", "transfer-encoding", "proxy-connection",
-            "proxy-authorization", "proxy-authenticate", "host", "content-length",
-            "sec-websocket-key", "sec-websocket-accept", "sec-websocket-version", "sec-websocket-extensions",
-            "sec-websocket-protocol");
 
     private BackendRequests() {
     }
@@ -83,7 +77,7 @@ public final class BackendRequests {
 
     static Headers forwardedHeaders(HandshakeRequest request) {
         Headers in = request.headers();
-        Set<String> dropped = new HashSet<>(HOP_BY_HOP);
+        Set<String> dropped = new HashSet<>();
         for (String connection : in.all("Connection")) {
             for (String token : connection.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
@@ -95,7 +89,7 @@ public final class BackendRequests {
         Headers.Builder out = Headers.builder();
         for (Headers.Field f : in.fields()) {
             String lower = f.name().toLowerCase(Locale.ROOT);
-            if (dropped.contains(lower) || lower.startsWith("proxy-")) {
+            if (dropped.contains(lower) || HandshakeRules.isHopByHop(lower)) {
                 continue;
             }
             if (lower.equals("x-forwarded-for") || lower.equals("x-forwarded-proto")

@@ -3,6 +3,7 @@ package io.wsgate.core.internal.handshake;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.Headers;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.GatewayError;
@@ -31,8 +32,6 @@ public final class ErrorResponses {
     private static final String JSON = "application/json";
     private static final String HTML = "text/html; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
-    /** Backend response headers safe to pass to the client when the backend refuses the upgrade. */
-    private static final String[] SAFE_BACKEND_HEADERS = {"WWW-Authenticate", "Retry-After"};
 
     private final Map<String, ErrorOverride> overrides;
 
@@ -107,8 +106,10 @@ public final class ErrorResponses {
         if (failure instanceof BackendFailure.Refused refused) {
             int status = refused.status() >= 400 && refused.status() <= 599 ? refused.status() : GatewayError.BACKEND_REJECTED.status();
             Headers.Builder headers = Headers.builder();
-            for (String name : SAFE_BACKEND_HEADERS) {
-                refused.headers().all(name).forEach(v -> headers.add(name, v));
+            for (Headers.Field f : refused.headers().fields()) {
+                if (HandshakeRules.isSafeBackendHeader(f.name())) {
+                    headers.add(f.name(), f.value());
+                }
             }
             return build(status, GatewayError.BACKEND_REJECTED.code(), GatewayError.BACKEND_REJECTED.message(),
                     headers.build(), "", requestId);

@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.handshake;
 
+import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.api.Headers;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayError;
@@ -42,25 +43,14 @@ public final class UpgradeCheck {
             return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
         List<String> versions = h.all("Sec-WebSocket-Version");
-        if (versions.size() != 1 || !versions.get(0).trim().equals("13")) {
+        if (versions.size() != 1 || !versions.get(0).trim().equals(HandshakeRules.VERSION)) {
             return Optional.of(GatewayError.UNSUPPORTED_WEBSOCKET_VERSION);
         }
         List<String> keys = h.all("Sec-WebSocket-Key");
-        if (keys.size() != 1 || !isValidKey(keys.get(0).trim())) {
+        if (keys.size() != 1 || !HandshakeRules.isValidKey(keys.get(0).trim())) {
             return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
         return Optional.empty();
-    }
-
-    static boolean isValidKey(String key) {
-        if (key.length() != 24) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(key).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     static boolean hasToken(List<String> values, String token) {

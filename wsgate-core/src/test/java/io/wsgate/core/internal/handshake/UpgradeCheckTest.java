@@ -57,9 +57,9 @@ class UpgradeCheckTest {
         HandshakeRequest.Builder noKey = HandshakeRequest.builder().header("Upgrade", "websocket")
                 .header("Connection", "Upgrade").header("Sec-WebSocket-Version", "13");
         assertThat(UpgradeCheck.check(noKey.build())).contains(GatewayError.BAD_HANDSHAKE);
-        assertThat(UpgradeCheck.isValidKey("not base64 at all!!!!!!!")).isFalse();
-        assertThat(UpgradeCheck.isValidKey("AAAA")).isFalse();
-        assertThat(UpgradeCheck.isValidKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==")).isFalse();
+        assertThat(io.wsgate.core.transport.HandshakeRules.isValidKey("not base64 at all!!!!!!!")).isFalse();
+        assertThat(io.wsgate.core.transport.HandshakeRules.isValidKey("AAAA")).isFalse();
+        assertThat(io.wsgate.core.transport.HandshakeRules.isValidKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==")).isFalse();
         assertThat(UpgradeCheck.check(upgrade().header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").build()))
                 .as("two keys").contains(GatewayError.BAD_HANDSHAKE);
     }

@@ -1,5 +1,6 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
+import io.wsgate.jetty.internal.JettyTuning;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;

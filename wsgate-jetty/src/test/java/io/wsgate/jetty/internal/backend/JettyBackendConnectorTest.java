@@ -1,4 +1,4 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;

@@ -1,4 +1,4 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
@@ -11,17 +11,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BackendHandshakeTest {
+class BackendRequestHeadTest {
 
     private static String head(String uri, Headers headers, String... subprotocols) {
-        return StandardCharsets.ISO_8859_1.decode(BackendHandshake.requestHead(
+        return StandardCharsets.ISO_8859_1.decode(BackendRequestHead.of(
                 new BackendRequest(URI.create(uri), headers, List.of(subprotocols)), "dGhlIHNhbXBsZSBub25jZQ==")).toString();
-    }
-
-    @Test
-    void theAcceptIsTheOneRfc6455Gives() {
-        // RFC 6455 §1.3's example
-        assertThat(BackendHandshake.acceptFor("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 
     @Test

@@ -1,5 +1,6 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
+import io.wsgate.jetty.internal.RelayConnection;
 import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
@@ -48,16 +49,6 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
     /** The largest backend response head (status line and headers) read; a larger one is an invalid handshake. */
     static final int MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
 
-    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-    /** Headers the handshake itself writes; a policy's headers of these names are not sent. */
-    private static final Set<String> OWN_HEADERS = Set.of("host", "upgrade", "connection", "sec-websocket-key",
-            "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept",
-            "content-length", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
-
-    /** The backend response headers a client may see when the backend refused the upgrade. */
-    private static final Set<String> SAFE_HEADERS = Set.of("www-authenticate", "retry-after");
-
     /** What becomes of the handshake; exactly one method is called, once. */
     interface Outcome {
         /**
@@ -105,7 +96,7 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
      * @param executor runs the reads
      * @param request  what the policies made of the backend request
      * @param key      the Sec-WebSocket-Key in {@code head}
-     * @param head     the request head ({@link #requestHead}), not shared with another connection
+     * @param head     the request head ({@link BackendRequestHead#of}), not shared with another connection
      * @param upgrade  makes the relay connection after a 101
      * @param outcome  told how the handshake ended
      */
@@ -117,13 +108,6 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         this.head = head;
         this.upgrade = upgrade;
         this.outcome = outcome;
-    }
-
-    /** @return a fresh Sec-WebSocket-Key: 16 random bytes in base64 (RFC 6455 §4.1) */
-    static String newKey() {
-        byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        return Base64.getEncoder().encodeToString(nonce);
     }
 
     @Override
@@ -217,53 +201,13 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
 
     /** The response head has been read: 101 and valid, or a refusal, or not a WebSocket answer. */
     private void answered() {
-        if (status != 101) {
-            fail(new BackendFailure.Refused(status, safeHeaders(), ""), null);
-            return;
-        }
-        String invalid = null;
-        String subprotocol = "";
-        String upgradeHeader = null;
-        boolean connectionUpgrade = false;
-        String accept = null;
-        int accepts = 0;
-        int protocols = 0;
+        Headers.Builder headers = Headers.builder();
         for (HttpField f : fields) {
-            String name = f.getLowerCaseName();
-            String value = f.getValue() == null ? "" : f.getValue().trim();
-            switch (name) {
-                case "upgrade" -> upgradeHeader = value;
-                case "connection" -> connectionUpgrade |= hasToken(value, "upgrade");
-                case "sec-websocket-accept" -> {
-                    accept = value;
-                    accepts++;
-                }
-                case "sec-websocket-protocol" -> {
-                    subprotocol = value;
-                    protocols++;
-                }
-                case "sec-websocket-extensions" -> {
-                    if (!value.isEmpty()) {
-                        invalid = "the backend accepted an extension the gateway never offered: " + value;
-                    }
-                }
-                default -> {
-                }
-            }
+            headers.add(f.getName(), f.getValue() == null ? "" : f.getValue());
         }
-        if (invalid != null) {
-            // kept
-        } else if (upgradeHeader == null || !upgradeHeader.equalsIgnoreCase("websocket")) {
-            invalid = "the backend's 101 has no Upgrade: websocket";
-        } else if (!connectionUpgrade) {
-            invalid = "the backend's 101 has no Connection: Upgrade";
-        } else if (accepts != 1 || !accept.equals(acceptFor(key))) {
-            invalid = "the backend's Sec-WebSocket-Accept does not match the key sent";
-        } else if (protocols > 1 || (protocols == 1 && !request.subprotocols().contains(subprotocol))) {
-            invalid = "the backend chose a subprotocol the client never offered: " + subprotocol;
-        }
-        if (invalid != null) {
-            fail(new BackendFailure.InvalidHandshake(invalid), null);
+        BackendResponseCheck.Verdict verdict = BackendResponseCheck.check(status, headers.build(), key, request.subprotocols());
+        if (verdict instanceof BackendResponseCheck.Failed failed) {
+            fail(failed.failure(), null);
             return;
         }
         if (!ended.compareAndSet(false, true)) {
@@ -282,7 +226,7 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
             // closed (a timeout) while it was upgraded: Jetty may have told the old connection, not the relay one
             relay.onClose(null);
         }
-        outcome.upgraded(relay, subprotocol);
+        outcome.upgraded(relay, ((BackendResponseCheck.Accepted) verdict).subprotocol());
     }
 
     private void fail(BackendFailure failure, Throwable cause) {
@@ -294,16 +238,6 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         }
         getEndPoint().close(cause);
         outcome.failed(failure, cause);
-    }
-
-    private Headers safeHeaders() {
-        Headers.Builder b = Headers.builder();
-        for (HttpField f : fields) {
-            if (SAFE_HEADERS.contains(f.getLowerCaseName())) {
-                b.add(f.getName(), f.getValue() == null ? "" : f.getValue());
-            }
-        }
-        return b.build();
     }
 
     // ------------------------------------------------------------------ HttpParser.ResponseHandler
@@ -352,105 +286,8 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         badResponse = "the backend's handshake response is not valid HTTP: " + why;
     }
 
-    // ------------------------------------------------------------------ the request
-
-    /**
-     * The upgrade request's head, in ISO-8859-1 as HTTP/1.1 has it.
-     *
-     * @throws IllegalArgumentException if the URI is not ws or wss, a header name or subprotocol is not an HTTP
-     *                                  token, or a header value holds a character HTTP cannot carry
-     */
-    static ByteBuffer requestHead(BackendRequest request, String key) {
-        URI uri = request.uri();
-        if (!"ws".equalsIgnoreCase(uri.getScheme()) && !"wss".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("backend URI " + uri + " is not ws:// or wss://");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("backend URI " + uri + " has no host");
-        }
-        StringBuilder b = new StringBuilder(256);
-        String path = uri.getRawPath();
-        b.append("GET ").append(path == null || path.isEmpty() ? "/" : path);
-        if (uri.getRawQuery() != null) {
-            b.append('?').append(uri.getRawQuery());
-        }
-        b.append(" HTTP/1.1\r\nHost: ").append(uri.getHost());
-        int port = uri.getPort();
-        if (port > 0 && port != defaultPort(uri)) {
-            b.append(':').append(port);
-        }
-        b.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ").append(key)
-                .append("\r\nSec-WebSocket-Version: 13\r\n");
-        if (!request.subprotocols().isEmpty()) {
-            for (String p : request.subprotocols()) {
-                if (!isToken(p)) {
-                    throw new IllegalArgumentException("subprotocol '" + p + "' is not an HTTP token (RFC 6455 §4.1)");
-                }
-            }
-            b.append("Sec-WebSocket-Protocol: ").append(String.join(", ", request.subprotocols())).append("\r\n");
-        }
-        request.headers().forEach((name, value) -> {
-            if (OWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                return;
-            }
-            checkHeader(name, value);
-            b.append(name).append(": ").append(value).append("\r\n");
-        });
-        b.append("\r\n");
-        return ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    static int defaultPort(URI uri) {
-        return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkHeader(String name, String value) {
-        if (!isToken(name)) {
-            throw new IllegalArgumentException("header name '" + name + "' is not an HTTP token");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
-                throw new IllegalArgumentException("header '" + name + "' has a character HTTP cannot carry (U+"
-                        + String.format(Locale.ROOT, "%04X", (int) c) + ")");
-            }
-        }
-    }
-
-    /** @return the Sec-WebSocket-Accept a backend must answer this key with */
-    static String acceptFor(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-1", e);
-        }
-    }
-
-    private static boolean hasToken(String list, String token) {
-        for (String t : list.split(",")) {
-            if (t.trim().equalsIgnoreCase(token)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public String toConnectionString() {
-        return "BackendHandshake@" + Integer.toHexString(hashCode()) + "[" + request.uri() + "]";
+        return "BackendHandshake@" + Integer.toHexString(hashCode()) + "[" + LogSafe.uri(request.uri()) + "]";
     }
 }

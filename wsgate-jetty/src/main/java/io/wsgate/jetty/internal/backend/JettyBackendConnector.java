@@ -1,5 +1,8 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
+import io.wsgate.core.transport.HandshakeRules;
+import io.wsgate.jetty.internal.RelayConnection;
+import io.wsgate.jetty.internal.RelayUpgrades;
 import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
@@ -157,10 +160,10 @@ public final class JettyBackendConnector implements BackendConnector {
      */
     public CompletableFuture<Upgraded> connect(BackendRequest request, ApiLimits limits,
                                                Function<EndPoint, RelayConnection> side) {
-        String key = BackendHandshake.newKey();
+        String key = HandshakeRules.newKey();
         ByteBuffer head;
         try {
-            head = BackendHandshake.requestHead(request, key);
+            head = BackendRequestHead.of(request, key);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -172,7 +175,7 @@ public final class JettyBackendConnector implements BackendConnector {
                     new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
             attempt.result.whenComplete((upgraded, failure) -> timer.cancel());
             URI uri = request.uri();
-            int port = uri.getPort() > 0 ? uri.getPort() : BackendHandshake.defaultPort(uri);
+            int port = uri.getPort() > 0 ? uri.getPort() : BackendRequestHead.defaultPort(uri);
             http.getSocketAddressResolver().resolve(uri.getHost(), port, new HashMap<>(), new Promise<>() {
                 @Override
                 public void succeeded(List<InetSocketAddress> addresses) {
