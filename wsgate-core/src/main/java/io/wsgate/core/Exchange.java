@@ -1,7 +1,6 @@
 package io.wsgate.core;
 
 import io.wsgate.core.transport.BackendConnector;
-import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.ClientHandshake;
 import io.wsgate.core.transport.TransportSide;
 import io.wsgate.core.transport.PairRelay;
@@ -45,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One client handshake on its way through the gateway. {@link #run} drives it through the transport's
- * two ports, each step from the completion of the one before (no thread waits):
+ * One client handshake on its way through the gateway: its steps and what each ends with. A
+ * {@link HandshakeFlow} takes it through them, calling the transport's two ports, each step from the
+ * completion of the one before (no thread waits):
  * <ol>
  *   <li>{@link #validate()}: route to an API and check the upgrade (404, 426, 400, 405, 403, 503);</li>
  *   <li>{@link #admit()}: run the API's policy chain (reject, or the backend request to send);</li>
@@ -61,7 +61,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * logged when it ends. Exactly one of {@code validate}'s error, {@code admit}'s refusal,
  * {@code backendFailed}, {@code establish} or {@code abandon} ends an exchange; later calls of
  * those are ignored (and logged at debug). The steps are package-private so that tests can take
- * them one at a time; transports only see {@link Gateway#handshake}.
+ * them one at a time; transports only see {@link Gateway#handshake}. (A little over 400 lines: every way a
+ * handshake can end, with its permit, access-log line and listener event, is kept in this one class so
+ * that exactly-once is checkable in one place.)
  */
 final class Exchange {
 
@@ -97,105 +99,6 @@ final class Exchange {
     /** @return the client's request */
     HandshakeRequest request() {
         return request;
-    }
-
-    /**
-     * Takes the handshake through every step, answering the client through its port exactly once. Returns
-     * at once; the steps run on the threads that complete them (a policy's, the backend connector's, the
-     * client transport's).
-     *
-     * @param client   answers the client: an error response, or the upgrade
-     * @param backends opens backend WebSockets
-     */
-    void run(ClientHandshake client, BackendConnector backends) {
-        Optional<ErrorResponse> invalid;
-        try {
-            invalid = validate();
-        } catch (RuntimeException e) {
-            LOG.error("request {}: the gateway failed to check the handshake", requestId, e);
-            client.reject(fail(errors().render(GatewayError.INTERNAL_ERROR, requestId)));
-            return;
-        }
-        if (invalid.isPresent()) {
-            client.reject(invalid.get());
-            return;
-        }
-        admit().whenComplete((admission, failure) -> {
-            if (failure != null) {
-                LOG.error("request {}: the policy chain failed", requestId, failure);
-                client.reject(fail(errors().render(GatewayError.POLICY_ERROR, requestId)));
-            } else if (admission instanceof Admission.Refused refused) {
-                client.reject(refused.response());
-            } else {
-                connect((Admission.Admitted) admission, client, backends);
-            }
-        });
-    }
-
-    /** Connects the admission's backend; on a failure that allows it, the next backend, and so on. */
-    private void connect(Admission.Admitted admitted, ClientHandshake client, BackendConnector backends) {
-        CompletionStage<BackendOutcome> attempt;
-        try {
-            attempt = backends.connect(admitted.backend(), admitted.limits());
-        } catch (RuntimeException e) {
-            attempt = CompletableFuture.failedFuture(e);
-        }
-        attempt.whenComplete((outcome, thrown) -> {
-            BackendOutcome o = thrown != null ? BackendOutcome.failed(new BackendFailure.Unreachable(unwrap(thrown))) : outcome;
-            if (o instanceof BackendOutcome.Connected connected) {
-                upgradeClient(admitted, connected, client);
-                return;
-            }
-            BackendFailure why = ((BackendOutcome.Failed) o).failure();
-            if (why instanceof BackendFailure.InvalidRequest bad) {
-                // the policies made a request HTTP cannot carry: the gateway's fault, the same for every backend
-                client.reject(backendRequestInvalid(bad.reason()));
-                return;
-            }
-            Optional<Admission.Admitted> next = nextBackend(admitted, why);
-            if (next.isPresent()) {
-                connect(next.get(), client, backends);
-            } else {
-                client.reject(backendFailed(why));
-            }
-        });
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
-    /** The backend said 101: the client is upgraded with its subprotocol, and the pair established. */
-    private void upgradeClient(Admission.Admitted admitted, BackendOutcome.Connected connected, ClientHandshake client) {
-        TransportSide backend = connected.backend();
-        CompletionStage<TransportSide> upgrade;
-        try {
-            upgrade = client.upgrade(connected.subprotocol(), admitted.limits());
-        } catch (RuntimeException e) {
-            upgrade = CompletableFuture.failedFuture(e);
-        }
-        upgrade.whenComplete((clientSide, thrown) -> {
-            if (thrown != null) {
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("request {}: client upgrade failed after the backend connected", requestId, thrown);
-                }
-                // in no pair: the backend's side reads on only for the answer to this close
-                backend.close(1001, "Client went away");
-                abandon("client upgrade failed");
-                return;
-            }
-            PairRelay relay;
-            try {
-                relay = establish(connected.subprotocol(), admitted.backend().uri(), clientSide, backend);
-            } catch (RuntimeException e) {
-                LOG.debug("request {}: pair not established", requestId, e);
-                clientSide.close(1011, "");
-                backend.close(1001, "");
-                return;
-            }
-            backend.start(relay);
-            clientSide.start(relay);
-        });
     }
 
     /**
@@ -309,30 +212,20 @@ final class Exchange {
      * in order; none when a policy chose the backend ({@code set-backend} replaces the list).
      */
     private Admission.Admitted withFailovers(Admission.Admitted admitted, List<BackendChange> applied) {
-        ApiDefinition api = api();
         List<BackendChange> changes;
         synchronized (applied) {
             changes = List.copyOf(applied);
         }
-        if (api.failoverUrls().isEmpty() || changes.stream().anyMatch(c -> c instanceof BackendChange.SetBackend)) {
+        if (changes.stream().anyMatch(c -> c instanceof BackendChange.SetBackend)) {
             return admitted;
         }
-        List<BackendRequest> failovers = new ArrayList<>();
-        for (URI url : api.failoverUrls()) {
-            try {
-                BackendRequest candidate = BackendRequests.initial(api, url, request, route.restPath());
-                if (keyToStrip) {
-                    candidate = withoutSubscriptionKey(candidate);
-                }
-                for (BackendChange change : changes) {
-                    candidate = change.applyTo(candidate);
-                }
-                failovers.add(candidate);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("request {}: failover backend {} of API '{}' skipped: {}", requestId, LogSafe.uri(url), api.name(),
-                        e.getMessage());
+        List<BackendRequest> failovers = BackendRequests.failovers(api(), request, route.restPath(), requestId, candidate -> {
+            BackendRequest r = keyToStrip ? withoutSubscriptionKey(candidate) : candidate;
+            for (BackendChange change : changes) {
+                r = change.applyTo(r);
             }
-        }
+            return r;
+        });
         return new Admission.Admitted(admitted.backend(), admitted.limits(), admitted.attributes(), failovers);
     }
 
@@ -465,6 +358,16 @@ final class Exchange {
     /** Ends the exchange with a refusal by the gateway's checks or a policy (logged, heard as rejected). */
     private ErrorResponse refuse(ErrorResponse response) {
         return endWith(response, false);
+    }
+
+    /**
+     * The gateway itself failed at a step (a bug, logged by the caller); ends the exchange.
+     *
+     * @param error {@code INTERNAL_ERROR} or {@code POLICY_ERROR}
+     * @return the response to write to the client (500 with the request id)
+     */
+    ErrorResponse internalError(GatewayError error) {
+        return fail(errors().render(error, requestId));
     }
 
     /** Ends the exchange with a failure after admission, or of the gateway itself (logged, heard as failed). */

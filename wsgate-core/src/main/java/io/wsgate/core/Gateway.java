@@ -138,11 +138,11 @@ public final class Gateway {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(backends, "backends");
         Exchange exchange = exchange(request, pathInMount);
-        exchange.run(client, backends);
+        HandshakeFlow.run(exchange, client, backends);
         return exchange.requestId();
     }
 
-    /** Starts one handshake, to be driven step by step ({@link Exchange#run} or a test). */
+    /** Starts one handshake, to be driven step by step ({@link HandshakeFlow} or a test). */
     Exchange exchange(HandshakeRequest request, String pathInMount) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(pathInMount, "pathInMount");

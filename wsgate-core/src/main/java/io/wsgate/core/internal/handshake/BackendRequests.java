@@ -1,20 +1,25 @@
 package io.wsgate.core.internal.handshake;
 
-import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.internal.observe.LogSafe;
+import io.wsgate.core.transport.HandshakeRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the gateway's handshake to the backend from the client's: backend URL + the rest of
@@ -24,6 +29,8 @@ import java.util.Set;
  * appended; the client's offered subprotocols offered in turn.
  */
 public final class BackendRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendRequests.class);
 
     private BackendRequests() {
     }
@@ -73,6 +80,32 @@ public final class BackendRequests {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("the client's path or query does not make a valid backend URI", e);
         }
+    }
+
+    /**
+     * The API's failover backends, in order, each with the client's path and query and then {@code prepare}
+     * applied (the policies' changes); a failover URL that cannot take the client's path or query is skipped,
+     * with a warning that names it without any query.
+     *
+     * @param api       the API reached
+     * @param request   the client's request
+     * @param restPath  the raw rest of the path after the API's URL suffix
+     * @param requestId the handshake's id, for the warning
+     * @param prepare   what the admission did to the first backend request, done to each
+     * @return the failover requests, maybe none
+     */
+    public static List<BackendRequest> failovers(ApiDefinition api, HandshakeRequest request, String restPath,
+                                                 String requestId, UnaryOperator<BackendRequest> prepare) {
+        List<BackendRequest> failovers = new ArrayList<>();
+        for (URI url : api.failoverUrls()) {
+            try {
+                failovers.add(prepare.apply(initial(api, url, request, restPath)));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("request {}: failover backend {} of API '{}' skipped: {}", requestId, LogSafe.uri(url), api.name(),
+                        e.getMessage());
+            }
+        }
+        return List.copyOf(failovers);
     }
 
     static Headers forwardedHeaders(HandshakeRequest request) {
