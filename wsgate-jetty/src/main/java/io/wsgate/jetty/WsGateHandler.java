@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.jetty.internal.backend.BackendClients;
+import io.wsgate.jetty.internal.backend.BackendClient;
 import io.wsgate.jetty.internal.backend.JettyBackendConnector;
 import io.wsgate.jetty.internal.PassthroughFlow;
 import org.eclipse.jetty.server.Handler;
@@ -10,10 +10,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
-import java.security.KeyStore;
 import java.util.Objects;
 
 /**
@@ -33,22 +31,14 @@ import java.util.Objects;
 public final class WsGateHandler extends Handler.Wrapper {
 
     private final Gateway gateway;
-    private final WebSocketCoreClient client;
-    private final boolean ownsClient;
+    private final BackendClient client;
     private volatile PassthroughFlow flow;
 
     private WsGateHandler(Builder b) {
         super(b.next);
-        this.gateway = b.gateway != null ? b.gateway : Gateway.create(b.config);
-        if (b.client != null) {
-            this.client = b.client;
-            this.ownsClient = false;
-            addBean(client, false);
-        } else {
-            this.client = BackendClients.create(b.trustStore, b.verifyHostname);
-            this.ownsClient = true;
-            addManaged(client);
-        }
+        this.gateway = b.gateway();
+        this.client = b.backendClientFor();
+        addManaged(client);
     }
 
     /**
@@ -72,17 +62,12 @@ public final class WsGateHandler extends Handler.Wrapper {
         return gateway;
     }
 
-    /** @return the websocket-core client that reaches the backends */
-    public WebSocketCoreClient webSocketClient() {
-        return client;
-    }
-
     @Override
     protected void doStart() throws Exception {
-        if (ownsClient && getServer() != null && getServer().getThreadPool() != null && !client.isStarted()) {
+        if (getServer() != null && getServer().getThreadPool() != null) {
             // One pool for both sides of every pair: a backend frame and a client frame are relayed by the
             // same threads, with one set of reserved threads, instead of two pools that both grow.
-            client.getHttpClient().setExecutor(getServer().getThreadPool());
+            client.useExecutor(getServer().getThreadPool());
         }
         flow = new PassthroughFlow(gateway, new JettyBackendConnector(client),
                 WebSocketServerComponents.ensureWebSocketComponents(getServer()));
@@ -114,17 +99,11 @@ public final class WsGateHandler extends Handler.Wrapper {
     }
 
     /** Builds a {@link WsGateHandler}; not thread-safe. */
-    public static final class Builder {
-        private final GatewayConfig config;
-        private final Gateway gateway;
+    public static final class Builder extends GatewayBuilder<Builder> {
         private Handler next;
-        private WebSocketCoreClient client;
-        private KeyStore trustStore;
-        private boolean verifyHostname = true;
 
         private Builder(GatewayConfig config, Gateway gateway) {
-            this.config = config;
-            this.gateway = gateway;
+            super(config, gateway);
         }
 
         /** Sets the handler that gets requests no API matches (default: none, they get 404). */
@@ -133,35 +112,8 @@ public final class WsGateHandler extends Handler.Wrapper {
             return this;
         }
 
-        /**
-         * Uses a websocket-core client the application manages (starts and stops) instead of one
-         * the handler owns; its TLS settings, resolver, connect timeout and bind address then apply
-         * to backend connections. Backends are reached directly: a proxy in its {@code HttpClient}'s
-         * proxy configuration makes the handler refuse to start (IllegalStateException).
-         */
-        public Builder webSocketClient(WebSocketCoreClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** Sets the trust store that wss backends' certificates are checked against (default: the JVM's). */
-        public Builder backendTrustStore(KeyStore trustStore) {
-            this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
-            return this;
-        }
-
-        /** Sets whether a wss backend's certificate must name its host (default: true; turn off only in tests). */
-        public Builder backendHostnameVerification(boolean verify) {
-            this.verifyHostname = verify;
-            return this;
-        }
-
         /** @return the handler */
         public WsGateHandler build() {
-            if (client != null && trustStore != null) {
-                throw new IllegalStateException("backendTrustStore applies to the handler's own client only;"
-                        + " configure the TLS of the client given to webSocketClient(...) instead");
-            }
             return new WsGateHandler(this);
         }
     }

@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.jetty.internal.backend.BackendClients;
+import io.wsgate.jetty.internal.backend.BackendClient;
 import io.wsgate.jetty.internal.backend.JettyBackendConnector;
 import io.wsgate.jetty.internal.PassthroughFlow;
 import jakarta.servlet.AsyncContext;
@@ -16,12 +16,10 @@ import org.eclipse.jetty.ee10.servlet.ServletCoreResponse;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.KeyStore;
 import java.util.Objects;
 
 /**
@@ -49,14 +47,12 @@ public final class WsGateServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(WsGateServlet.class);
 
     private final transient Gateway gateway;
-    private final transient WebSocketCoreClient client;
-    private final boolean ownsClient;
+    private final transient BackendClient client;
     private transient volatile PassthroughFlow flow;
 
     private WsGateServlet(Builder b) {
-        this.gateway = b.gateway != null ? b.gateway : Gateway.create(b.config);
-        this.ownsClient = b.client == null;
-        this.client = b.client != null ? b.client : BackendClients.create(b.trustStore, b.verifyHostname);
+        this.gateway = b.gateway();
+        this.client = b.backendClientFor();
     }
 
     /**
@@ -84,9 +80,11 @@ public final class WsGateServlet extends HttpServlet {
     public void init() throws ServletException {
         ServletContextHandler context = ServletContextHandler.getServletContextHandler(getServletContext());
         try {
-            if (ownsClient) {
-                client.start();
+            if (context.getServer() != null && context.getServer().getThreadPool() != null) {
+                // one pool for both sides of every pair, as the Handler does
+                client.useExecutor(context.getServer().getThreadPool());
             }
+            client.start();
         } catch (Exception e) {
             throw new ServletException("could not start the gateway's backend client", e);
         }
@@ -97,12 +95,10 @@ public final class WsGateServlet extends HttpServlet {
     @Override
     public void destroy() {
         gateway.shutdown();
-        if (ownsClient) {
-            try {
-                client.stop();
-            } catch (Exception e) {
-                LOG.warn("could not stop the gateway's backend client", e);
-            }
+        try {
+            client.stop();
+        } catch (Exception e) {
+            LOG.warn("could not stop the gateway's backend client", e);
         }
     }
 
@@ -125,46 +121,13 @@ public final class WsGateServlet extends HttpServlet {
     }
 
     /** Builds a {@link WsGateServlet}; not thread-safe. */
-    public static final class Builder {
-        private final GatewayConfig config;
-        private final Gateway gateway;
-        private WebSocketCoreClient client;
-        private KeyStore trustStore;
-        private boolean verifyHostname = true;
-
+    public static final class Builder extends GatewayBuilder<Builder> {
         private Builder(GatewayConfig config, Gateway gateway) {
-            this.config = config;
-            this.gateway = gateway;
-        }
-
-        /**
-         * Uses a websocket-core client the application manages (starts and stops); its TLS settings,
-         * resolver, connect timeout and bind address apply to backend connections. Backends are
-         * reached directly: a proxy in its {@code HttpClient}'s proxy configuration makes
-         * {@code init} fail (IllegalStateException).
-         */
-        public Builder webSocketClient(WebSocketCoreClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** Sets the trust store that wss backends' certificates are checked against (default: the JVM's). */
-        public Builder backendTrustStore(KeyStore trustStore) {
-            this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
-            return this;
-        }
-
-        /** Sets whether a wss backend's certificate must name its host (default: true). */
-        public Builder backendHostnameVerification(boolean verify) {
-            this.verifyHostname = verify;
-            return this;
+            super(config, gateway);
         }
 
         /** @return the servlet */
         public WsGateServlet build() {
-            if (client != null && trustStore != null) {
-                throw new IllegalStateException("backendTrustStore applies to the servlet's own client only");
-            }
             return new WsGateServlet(this);
         }
     }

@@ -1,11 +1,9 @@
 package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,14 +26,12 @@ class BackendHandshakeTimerTest extends GatewayTestBase {
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMinutes(7);
 
     private final TimerCountingScheduler scheduler = new TimerCountingScheduler();
-    private WebSocketCoreClient backendClient;
+    private ClientConnector backendClient;
 
     @BeforeEach
     void startBackendClient() throws Exception {
-        HttpClient http = new HttpClient();
-        http.setScheduler(scheduler);
-        http.setHttpCookieStore(new HttpCookieStore.Empty());
-        backendClient = new WebSocketCoreClient(http, null);
+        backendClient = new ClientConnector();
+        backendClient.setScheduler(scheduler);
         backendClient.start();
     }
 
@@ -45,7 +41,7 @@ class BackendHandshakeTimerTest extends GatewayTestBase {
     }
 
     private void startGatewayTo(String backendPath) throws Exception {
-        startGateway(200, b -> b.webSocketClient(backendClient), api("api", "/api", backendPath)
+        startGateway(200, b -> b.backendClient(BackendClientOptions.builder().connector(backendClient).build()), api("api", "/api", backendPath)
                 .limits(ApiLimits.ofDefaults().withHandshakeTimeout(HANDSHAKE_TIMEOUT)).build());
     }
 

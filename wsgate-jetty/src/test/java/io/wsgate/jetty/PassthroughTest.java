@@ -4,13 +4,12 @@ import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
-import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +25,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -188,29 +188,32 @@ class PassthroughTest extends GatewayTestBase {
     }
 
     @Test
-    void aBackendClientWithAnHttpProxyIsRefusedAtStart() throws Exception {
-        WebSocketCoreClient proxied = new WebSocketCoreClient();
-        proxied.getHttpClient().getProxyConfiguration().addProxy(new HttpProxy("127.0.0.1", 3128));
-        proxied.start();
+    void aBackendConnectorTheApplicationManagesCarriesTheRelayAndIsLeftRunning() throws Exception {
+        ClientConnector own = new ClientConnector();
+        List<org.eclipse.jetty.io.Connection> made = new CopyOnWriteArrayList<>();
+        own.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+            @Override
+            public void onOpened(org.eclipse.jetty.io.Connection connection) {
+                made.add(connection);
+            }
+        });
+        own.start();
         try {
-            assertThatThrownBy(() -> startGateway(200, b -> b.webSocketClient(proxied), api("echo", "/echo", "/backend").build()))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("HTTP proxy").hasMessageContaining("directly");
+            startGateway(200, b -> b.backendClient(BackendClientOptions.builder().connector(own).build()),
+                    api("echo", "/echo", "/backend").build());
+            RecordingClient.echoOnce(client, gw("/echo"), "through the application's connector");
+            assertThat(made).as("the backend connection was made by the application's connector").isNotEmpty();
+            gatewayServer.stop();
+            assertThat(own.isStarted()).as("the gateway never stops a connector it does not own").isTrue();
         } finally {
-            proxied.stop();
+            own.stop();
         }
     }
 
     @Test
-    void aBackendClientTheApplicationManagesCarriesTheRelay() throws Exception {
-        WebSocketCoreClient own = new WebSocketCoreClient();
-        own.start();
-        try {
-            startGateway(200, b -> b.webSocketClient(own), api("echo", "/echo", "/backend").build());
-            RecordingClient.echoOnce(client, gw("/echo"), "through the application's client");
-        } finally {
-            own.stop();
-        }
+    void backendOptionsForTheGatewaysOwnConnectorCannotBeSetOnTheApplicationsConnector() {
+        assertThatThrownBy(() -> BackendClientOptions.builder().connector(new ClientConnector()).hostnameVerification(false).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("configure the ClientConnector");
     }
 
     @Test

@@ -32,11 +32,14 @@ class RelayConnectionTest extends GatewayTestBase {
 
     @Test
     void bothSidesOfAPairRunOnTheGatewaysOwnConnection() throws Exception {
-        startGateway(api("echo", "/echo", "/backend").build());
         List<Connection> clientSide = new CopyOnWriteArrayList<>();
         List<Connection> backendSide = new CopyOnWriteArrayList<>();
+        org.eclipse.jetty.io.ClientConnector backends = new org.eclipse.jetty.io.ClientConnector();
+        backends.addEventListener(opened(backendSide));
+        backends.start();
+        startGateway(200, b -> b.backendClient(BackendClientOptions.builder().connector(backends).build()),
+                api("echo", "/echo", "/backend").build());
         gatewayServer.getConnectors()[0].addEventListener(opened(clientSide));
-        gateway.webSocketClient().addEventListener(opened(backendSide));
 
         RecordingClient c = RecordingClient.connect(client, gw("/echo"));
         c.sendText("over the gateway's codec");
@@ -46,6 +49,7 @@ class RelayConnectionTest extends GatewayTestBase {
         assertThat(backendSide).extracting(x -> x.getClass().getName()).contains(RELAY_CONNECTION);
         c.session.close(1000, "done", org.eclipse.jetty.util.Callback.NOOP);
         assertThat(c.awaitClosed().getCode()).isEqualTo(1000);
+        backends.stop();
     }
 
     @Test

@@ -33,7 +33,7 @@ class TlsTest extends GatewayTestBase {
         Tls back = Tls.selfSigned("localhost", "127.0.0.1");
         tlsBackend(back);
         gatewayTls = front.server();
-        startGateway(200, b -> b.backendTrustStore(back.trustStore()), api("echo", "/echo", "/backend").build());
+        startGateway(200, b -> b.backendClient(BackendClientOptions.builder().trustStore(back.trustStore()).build()), api("echo", "/echo", "/backend").build());
         WebSocketCoreClient wssClient = tlsClient(front);
         try {
             RecordingClient c = RecordingClient.connect(wssClient, gw("/echo"));
@@ -71,12 +71,12 @@ class TlsTest extends GatewayTestBase {
         gatewayServer = null;
         gateway = null;
 
-        startGateway(200, b -> b.backendTrustStore(other.trustStore()), api("echo", "/echo", "/backend").build());
+        startGateway(200, b -> b.backendClient(BackendClientOptions.builder().trustStore(other.trustStore()).build()), api("echo", "/echo", "/backend").build());
         assertThat(raw(upgradeRequest("/echo")).status()).isEqualTo(502);
         assertThat(backend.handshakes).isEmpty();
         gatewayServer.stop();
 
-        startGateway(200, b -> b.backendTrustStore(other.trustStore()).backendHostnameVerification(false),
+        startGateway(200, b -> b.backendClient(BackendClientOptions.builder().trustStore(other.trustStore()).hostnameVerification(false).build()),
                 api("echo", "/echo", "/backend").build());
         RecordingClient c = RecordingClient.connect(client, gw("/echo"));
         c.sendText("unverified name");

@@ -11,14 +11,12 @@ import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.Peer;
 import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Scheduler;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,34 +40,25 @@ import java.util.function.Function;
 /**
  * Opens the gateway's WebSocket to a backend: the policies' URI and headers, the client's
  * subprotocols, no extension, the API's handshake timeout. The connection is made by the
- * {@link ClientConnector} of the websocket-core client's {@link HttpClient} (its resolver, TLS
- * settings, connect timeout, bind address and selectors), and the handshake is a
- * {@link BackendHandshake}. A failed handshake completes the future with a
- * {@link BackendFailureException} that says why.
+ * {@link BackendClient}'s {@link ClientConnector} (its resolver, TLS settings, connect timeout, bind
+ * address and selectors), and the handshake is a {@link BackendHandshake}. It implements the
+ * gateway's {@link BackendConnector} port: it reports a classified failure and decides nothing else.
  */
 public final class JettyBackendConnector implements BackendConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyBackendConnector.class);
 
-    private final WebSocketCoreClient client;
+    private final BackendClient client;
     /** Runs the backend connections' reads past their read budget (the server's pool: one pool for both sides). */
     private volatile Executor relayExecutor;
     /** Runs the backend connections' close deadlines. */
     private volatile io.wsgate.core.Scheduler scheduler;
 
     /**
-     * @param client a websocket-core client, started by whoever manages it; its {@link HttpClient}'s
-     *               connector, TLS settings, resolver, executor and scheduler serve the backend handshakes
-     * @throws IllegalStateException if the client's HTTP client has a proxy configured: backends are
-     *                               reached directly, and a proxy silently skipped would surprise
+     * @param client what backends are reached with, started by whoever manages it
      */
-    public JettyBackendConnector(WebSocketCoreClient client) {
-        if (!client.getHttpClient().getProxyConfiguration().getProxies().isEmpty()) {
-            throw new IllegalStateException("the backend client has an HTTP proxy configured ("
-                    + client.getHttpClient().getProxyConfiguration().getProxies() + "); the gateway reaches backends"
-                    + " directly and does not use it: give it a client without proxies");
-        }
-        this.client = client;
+    public JettyBackendConnector(BackendClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     /**
@@ -98,7 +87,7 @@ public final class JettyBackendConnector implements BackendConnector {
         if (executor == null || s == null) {
             throw new IllegalStateException("the backend connector was not given its relay executor and scheduler");
         }
-        ByteBufferPool buffers = client.getHttpClient().getByteBufferPool();
+        ByteBufferPool buffers = client.connector().getByteBufferPool();
         Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.BACKEND, limits,
                 buffers, executor, s, null);
         return connect(request, limits, side).handle((upgraded, failure) -> {
@@ -116,8 +105,8 @@ public final class JettyBackendConnector implements BackendConnector {
         });
     }
 
-    /** @return the websocket-core client in use */
-    public WebSocketCoreClient client() {
+    /** @return what backends are reached with */
+    public BackendClient client() {
         return client;
     }
 
@@ -170,13 +159,12 @@ public final class JettyBackendConnector implements BackendConnector {
         Attempt attempt = new Attempt(request, key, head, side);
         try {
             long millis = limits.handshakeTimeout().toMillis();
-            HttpClient http = client.getHttpClient();
-            Scheduler.Task timer = http.getScheduler().schedule(() -> attempt.fail(new BackendFailure.Timeout(),
+            Scheduler.Task timer = client.connector().getScheduler().schedule(() -> attempt.fail(new BackendFailure.Timeout(),
                     new TimeoutException("no backend handshake response within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
             attempt.result.whenComplete((upgraded, failure) -> timer.cancel());
             URI uri = request.uri();
             int port = uri.getPort() > 0 ? uri.getPort() : BackendRequestHead.defaultPort(uri);
-            http.getSocketAddressResolver().resolve(uri.getHost(), port, new HashMap<>(), new Promise<>() {
+            client.resolver().resolve(uri.getHost(), port, new HashMap<>(), new Promise<>() {
                 @Override
                 public void succeeded(List<InetSocketAddress> addresses) {
                     attempt.connect(addresses, 0);
@@ -215,26 +203,25 @@ public final class JettyBackendConnector implements BackendConnector {
             if (result.isDone()) {
                 return;
             }
-            HttpClient http = client.getHttpClient();
+            ClientConnector connector = client.connector();
             ClientConnectionFactory handshake = (endPoint, context) -> {
                 this.endPoint = endPoint;
                 if (result.isDone()) {
                     // the timeout fired while connecting
                     endPoint.close();
                 }
-                return new BackendHandshake(endPoint, http.getExecutor(), request, key, head.duplicate(), ep -> {
+                return new BackendHandshake(endPoint, connector.getExecutor(), request, key, head.duplicate(), ep -> {
                     RelayConnection relay = side.apply(ep);
-                    RelayUpgrades.listen(relay, client.getEventListeners());
+                    RelayUpgrades.listen(relay, connector.getEventListeners());
                     return relay;
                 }, this);
             };
             boolean secure = "wss".equalsIgnoreCase(request.uri().getScheme());
-            ClientConnector connector = http.getClientConnector();
             Map<String, Object> context = new HashMap<>();
             context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
-            context.put(ClientConnector.HTTP_CLIENT_CONTEXT_KEY, http);
+            context.put(ClientConnector.HTTP_CLIENT_CONTEXT_KEY, client);
             context.put(ClientConnectionFactory.CONTEXT_KEY,
-                    secure ? connector.newSslClientConnectionFactory(http.getSslContextFactory(), handshake) : handshake);
+                    secure ? connector.newSslClientConnectionFactory(null, handshake) : handshake);
             context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<org.eclipse.jetty.io.Connection>() {
                 @Override
                 public void failed(Throwable x) {
