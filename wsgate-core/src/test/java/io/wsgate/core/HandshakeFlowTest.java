@@ -13,7 +13,7 @@ import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.core.transport.RecordingClientHandshake;
 import io.wsgate.core.transport.ScriptedBackends;
-import io.wsgate.core.transport.TransportSide;
+import io.wsgate.core.transport.RecordingSide;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -35,32 +35,6 @@ class HandshakeFlowTest {
         return HandshakeRequest.builder().path(path)
                 .header("Upgrade", "websocket").header("Connection", "Upgrade")
                 .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-    }
-
-    /** A side that records whether the gateway started it and how it was closed. */
-    static final class Side implements TransportSide {
-        final CompletableFuture<PairRelay> started = new CompletableFuture<>();
-        final List<String> closes = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void start(PairRelay relay) {
-            started.complete(relay);
-        }
-
-        @Override
-        public void send(Frame frame, Completion done) {
-            done.succeeded();
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            closes.add(code + " " + reason);
-        }
-
-        @Override
-        public void abort() {
-            closes.add("abort");
-        }
     }
 
     /** Records every event, in order. */
@@ -110,8 +84,8 @@ class HandshakeFlowTest {
     void anUnreachableBackendIsFailedOverAndThePairStartsOnBothSidesOnlyAfterTheClientIsUpgraded() throws Exception {
         Events events = new Events();
         Gateway gateway = Gateway.create(config(), List.of(events));
-        Side client = new Side();
-        Side backend = new Side();
+        RecordingSide client = new RecordingSide();
+        RecordingSide backend = new RecordingSide();
         ScriptedBackends backends = ScriptedBackends.answering(UNREACHABLE, BackendOutcome.connected(backend, "chat"));
         RecordingClientHandshake port = RecordingClientHandshake.upgradingTo(client);
 
@@ -187,7 +161,7 @@ class HandshakeFlowTest {
     void aClientThatLeavesBeforeItsUpgradeGetsItsBackendClosedAndNoPair() throws Exception {
         Events events = new Events();
         Gateway gateway = Gateway.create(config(), List.of(events));
-        Side backend = new Side();
+        RecordingSide backend = new RecordingSide();
         gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.leaving(),
                 ScriptedBackends.answering(BackendOutcome.connected(backend, "")));
         assertThat(backend.closes).containsExactly("1001 Client went away");
@@ -225,9 +199,9 @@ class HandshakeFlowTest {
         };
         Events after = new Events();
         Gateway gateway = Gateway.create(config(), List.of(broken, after));
-        Side client = new Side();
+        RecordingSide client = new RecordingSide();
         gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.upgradingTo(client),
-                ScriptedBackends.answering(BackendOutcome.connected(new Side(), "")));
+                ScriptedBackends.answering(BackendOutcome.connected(new RecordingSide(), "")));
         assertThat(client.started).isDone();
         assertThat(after.seen).as("the next listener still hears every event")
                 .containsExactly("started /echo", "accepted echo 101 none", "opened echo");

@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.transport.RecordingSide;
 import io.wsgate.core.transport.TransportSide;
 import io.wsgate.core.transport.SideEnd;
 import io.wsgate.core.transport.Peer;
@@ -41,32 +42,8 @@ class LiveTokenTest {
 
     private final ManualScheduler time = ManualScheduler.startingAt(START);
 
-    /** A transport side that records the gateway's close. */
-    static final class Side implements TransportSide {
-        final List<String> closes = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void start(PairRelay relay) {
-        }
-
-        @Override
-        public void send(Frame frame, Completion done) {
-            done.succeeded();
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            closes.add(code + " " + reason);
-        }
-
-        @Override
-        public void abort() {
-            closes.add("abort");
-        }
-    }
-
     /** One established pair and its two sides. */
-    record Pair(PairRelay relay, Side client, Side backend) {
+    record Pair(PairRelay relay, RecordingSide client, RecordingSide backend) {
         void endBoth(int code, String reason) {
             relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, code, reason));
             relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, code, reason));
@@ -101,8 +78,8 @@ class LiveTokenTest {
         Exchange exchange = gateway.exchange(request, "/chat");
         assertThat(exchange.validate()).isEmpty();
         assertThat(exchange.admit().toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(Admission.Admitted.class);
-        Side client = new Side();
-        Side backend = new Side();
+        RecordingSide client = new RecordingSide();
+        RecordingSide backend = new RecordingSide();
         PairRelay relay = exchange.establish("", URI.create("ws://127.0.0.1:9/"), client, backend);
         return new Pair(relay, client, backend);
     }
@@ -154,8 +131,8 @@ class LiveTokenTest {
         assertThat(exchange.validate()).isEmpty();
         exchange.admit().toCompletableFuture().get(5, TimeUnit.SECONDS);
         time.advance(Duration.ofSeconds(45)); // the backend took its time: exp + skew is behind us
-        Side client = new Side();
-        Side backend = new Side();
+        RecordingSide client = new RecordingSide();
+        RecordingSide backend = new RecordingSide();
         PairRelay relay = exchange.establish("", URI.create("ws://127.0.0.1:9/"), client, backend);
 
         assertThat(time.runDue()).isEqualTo(1);
