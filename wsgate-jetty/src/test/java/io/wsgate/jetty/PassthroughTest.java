@@ -5,6 +5,7 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -21,12 +22,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,10 +207,19 @@ class PassthroughTest extends GatewayTestBase {
     @Test
     void aBackendClientTheApplicationManagesCarriesTheRelay() throws Exception {
         WebSocketCoreClient own = new WebSocketCoreClient();
+        // what the application's client connects, seen by its own connector
+        List<Integer> connectedTo = new CopyOnWriteArrayList<>();
+        own.getHttpClient().getClientConnector().addEventListener(new ClientConnector.ConnectListener() {
+            @Override
+            public void onConnectSuccess(SocketChannel channel) {
+                connectedTo.add(channel.socket().getPort());
+            }
+        });
         own.start();
         try {
             startGateway(200, b -> b.webSocketClient(own), api("echo", "/echo", "/backend").build());
             RecordingClient.echoOnce(client, gw("/echo"), "through the application's client");
+            assertThat(connectedTo).as("backend connections made by the application's client").containsExactly(backend.port());
         } finally {
             own.stop();
         }
