@@ -10,9 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -118,8 +115,7 @@ class ServletTest {
 
     @Test
     void aClientOnHttp2IsRelayedThroughTheServletToo() throws Exception {
-        WebSocketCoreClient h2 = new WebSocketCoreClient(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())), null);
-        h2.start();
+        WebSocketCoreClient h2 = Http2WebSocketClient.start();
         try {
             RecordingClient.echoOnce(h2, url("/app/ws/echo"), "over h2");
         } finally {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A backend sends 64 MiB to a client that stops reading: the gateway stops reading the backend
  * (one frame in flight), so the backend stalls with at most the sockets' buffers between them,
- * not the 64 MiB a buffering proxy would have taken in.
+ * not the 64 MiB a buffering proxy would have taken in. "Stalls" is seen, not assumed: the
+ * backend has sent frames and a write of its waits.
  */
 class SlowReaderTest extends GatewayTestBase {
 
@@ -80,12 +82,17 @@ class SlowReaderTest extends GatewayTestBase {
                 sent, false);
         sent.get(10, TimeUnit.SECONDS);
 
-        // Wait until the backend stalls (its sent count stops moving), without the client reading anything.
+        // Wait until the backend stalls, without the client reading anything: it has sent frames, and its
+        // next write waits (handed to its session, not written) while its sent count stays where it is.
+        // A backend that has not started yet is not stalled; one that sent everything was never held back.
         AtomicLong last = new AtomicLong(-1);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> last.getAndSet(backend.sentBytes.get()) == backend.sentBytes.get());
+        AtomicInteger still = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> backend.sentBytes.get() >= TOTAL || heldBack(last, still));
         long stalledAt = backend.sentBytes.get();
+        assertThat(stalledAt).as("bytes the backend sent before it was held back").isPositive();
         assertThat(stalledAt).as("bytes the backend could push past a client that reads nothing").isLessThan(SOCKET_BUFFERS);
+        assertThat(slow.received.get()).as("what the client read").isZero();
         assertThat(gateway.gateway().pairs()).singleElement()
                 .satisfies(p -> assertThat(p.bytes(io.wsgate.api.Direction.BACKEND_TO_CLIENT)).isLessThan(SOCKET_BUFFERS));
 
@@ -98,5 +105,20 @@ class SlowReaderTest extends GatewayTestBase {
         slow.session.close(1000, "", Callback.NOOP);
         slow.read(1);
         assertThat(slow.closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(1000);
+    }
+
+    /**
+     * Whether the backend is held back: it has sent something, a write of its is waiting, and its
+     * sent count has not moved over the last few polls ({@code last}, {@code still}: the previous
+     * count and for how many polls it stayed).
+     */
+    private boolean heldBack(AtomicLong last, AtomicInteger still) {
+        long sent = backend.sentBytes.get();
+        boolean waiting = backend.startedBytes.get() > sent;
+        if (sent == 0 || !waiting || last.getAndSet(sent) != sent) {
+            still.set(0);
+            return false;
+        }
+        return still.incrementAndGet() >= 3;
     }
 }

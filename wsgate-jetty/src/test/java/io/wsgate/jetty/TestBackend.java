@@ -58,6 +58,8 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger gatedWaiting = new AtomicInteger();
     /** Bytes of {@code send:} messages whose write has completed. */
     final java.util.concurrent.atomic.AtomicLong sentBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** Bytes of the frames a "send:" stream has handed to its session; ahead of {@link #sentBytes} while a write waits. */
+    final java.util.concurrent.atomic.AtomicLong startedBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private final boolean tls;
 
@@ -213,6 +215,7 @@ final class TestBackend implements AutoCloseable {
                 return;
             }
             int n = (int) Math.min(64 * 1024, remaining);
+            startedBytes.addAndGet(n);
             session.sendFrame(new Frame(OpCode.BINARY, true, ByteBuffer.allocate(n)),
                     Callback.from(() -> {
                         sentBytes.addAndGet(n);
