@@ -19,7 +19,7 @@ import io.wsgate.core.internal.handshake.UpgradeCheck;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductSelection;
 import org.slf4j.Logger;

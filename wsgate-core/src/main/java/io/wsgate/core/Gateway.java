@@ -9,7 +9,7 @@ import io.wsgate.core.internal.handshake.ErrorResponses;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.PairEnd;
 import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.policy.jwt.JwtValidation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

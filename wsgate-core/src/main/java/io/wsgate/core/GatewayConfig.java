@@ -2,7 +2,7 @@ package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 
 import java.time.Clock;

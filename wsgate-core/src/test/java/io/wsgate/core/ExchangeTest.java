@@ -8,7 +8,7 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductDefinition;
 import io.wsgate.core.policy.ProductSelection;

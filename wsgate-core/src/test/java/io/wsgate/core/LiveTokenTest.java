@@ -13,9 +13,9 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Frame;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -4,7 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFiles;
-import io.wsgate.core.policy.CustomAuthorizer;
+import io.wsgate.core.policy.custom.CustomAuthorizer;
 import io.wsgate.core.policy.ProductDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -9,12 +9,12 @@ import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.GatewayError;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.PolicyFactory;
-import io.wsgate.core.policy.ClientAddresses;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.network.ClientAddresses;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.PolicyScope;
 import io.wsgate.core.policy.ProductDefinition;
-import io.wsgate.core.policy.RateKey;
+import io.wsgate.core.policy.limit.RateKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
