@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;

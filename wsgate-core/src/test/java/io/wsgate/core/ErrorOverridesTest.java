@@ -1,5 +1,7 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.Admission;

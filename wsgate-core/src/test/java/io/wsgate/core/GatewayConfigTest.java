@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.api.ApiDefinition;
 import org.junit.jupiter.api.Test;
 

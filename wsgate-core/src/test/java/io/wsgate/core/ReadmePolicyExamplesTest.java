@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;

@@ -59,8 +59,8 @@ class GatewayFileExampleTest {
         assertThat(policies).anyMatch(p -> p instanceof CustomAuthorizer);
         assertThat(config.explain("chat")).contains("cors");
         assertThat(config.apis().get(1).failoverUrls()).containsExactly(URI.create("ws://127.0.0.1:9102/"));
-        assertThat(config.errorResponses()).containsOnlyKeys(io.wsgate.core.GatewayError.API_NOT_FOUND);
-        assertThat(config.errorResponses("legacy")).containsKey(io.wsgate.core.GatewayError.BACKEND_UNAVAILABLE);
+        assertThat(config.errorResponses()).containsOnlyKeys(io.wsgate.core.error.GatewayError.API_NOT_FOUND);
+        assertThat(config.errorResponses("legacy")).containsKey(io.wsgate.core.error.GatewayError.BACKEND_UNAVAILABLE);
     }
 
     @Test

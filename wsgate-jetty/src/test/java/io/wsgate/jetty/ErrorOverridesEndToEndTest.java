@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;
 import io.wsgate.core.policy.jwt.JwtValidation;

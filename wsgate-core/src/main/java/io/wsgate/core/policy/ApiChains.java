@@ -1,6 +1,6 @@
 package io.wsgate.core.policy;
 
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.policy.RequestValues;

@@ -1,7 +1,7 @@
 package io.wsgate.core.policy;
 
 import io.wsgate.api.HandshakePolicy;
-import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.error.ConfigurationException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.Exchange;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.testing.ChainOutcome;
 import io.wsgate.core.policy.ChainStep;
 import io.wsgate.core.policy.jwt.JwtValidation;
@@ -711,6 +711,6 @@ class GatewayFilesTest {
         };
 
         assertThatThrownBy(() -> loader.withFactory(impostor).parse("apis: []", "gateway.yaml"))
-                .isInstanceOf(io.wsgate.core.ConfigurationException.class).hasMessageContaining("'ip-filter'");
+                .isInstanceOf(io.wsgate.core.error.ConfigurationException.class).hasMessageContaining("'ip-filter'");
     }
 }

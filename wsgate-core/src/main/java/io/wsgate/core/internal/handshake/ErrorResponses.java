@@ -5,7 +5,7 @@ import io.wsgate.api.Headers;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.HashMap;
 import java.util.Locale;

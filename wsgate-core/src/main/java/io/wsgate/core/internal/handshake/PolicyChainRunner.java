@@ -4,7 +4,7 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.transport.Admission;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.internal.policy.ChainRunner;
 import org.slf4j.Logger;

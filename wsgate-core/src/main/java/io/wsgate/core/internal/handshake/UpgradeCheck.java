@@ -2,7 +2,7 @@ package io.wsgate.core.internal.handshake;
 
 import io.wsgate.api.Headers;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.Base64;
 import java.util.List;

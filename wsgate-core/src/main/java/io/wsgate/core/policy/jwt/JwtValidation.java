@@ -1,6 +1,6 @@
 package io.wsgate.core.policy.jwt;
 
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.exceptions.JWTDecodeException;

@@ -1,6 +1,6 @@
 package io.wsgate.core.policy.limit;
 
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;

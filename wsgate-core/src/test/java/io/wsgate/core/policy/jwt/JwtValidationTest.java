@@ -2,7 +2,7 @@ package io.wsgate.core.policy.jwt;
 
 import io.wsgate.testing.ChainOutcome;
 import io.wsgate.testing.PolicyTester;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;

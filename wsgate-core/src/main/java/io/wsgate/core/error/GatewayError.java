@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.error;
 
 import io.wsgate.api.HandshakeDecision;
 

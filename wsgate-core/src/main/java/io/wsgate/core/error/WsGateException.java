@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.error;
 
 /**
  * The one unchecked root of wsgate's exceptions. Subclasses carry context (a bad

@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.core.error;
 
 /**
  * A gateway configuration is invalid. The message names the scope (gateway, product, API,
