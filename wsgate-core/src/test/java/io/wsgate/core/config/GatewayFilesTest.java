@@ -224,6 +224,45 @@ class GatewayFilesTest {
     }
 
     @Test
+    void namesAMisspelledRequiredKeyBeforeSayingTheKeyIsMissing() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrll: ws://chat:80/
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.key()).isEqualTo("apis[0].backendUrll");
+        assertThat(e.problem()).isEqualTo("unknown key 'backendUrll': did you mean 'backendUrl'?");
+    }
+
+    @Test
+    void namesAMisspelledOptionOfABuiltInPolicyBeforeWhatItsAbsenceCauses() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    onHandshake:
+                      - ip-filter: { alow: [10.0.0.0/8] }
+                """);
+
+        assertThat(e.key()).isEqualTo("apis[0].onHandshake[0].ip-filter.alow");
+        assertThat(e.problem()).startsWith("unknown key 'alow': did you mean 'allow'?");
+    }
+
+    @Test
+    void suggestsTheNearestAllowedKeyForAnUnknownOne() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    urlSufix: /chat
+                """);
+
+        assertThat(e.problem()).startsWith("unknown key 'urlSufix' (did you mean 'urlSuffix'?); the keys allowed here are [");
+    }
+
+    @Test
     void refusesAnUnknownOptionOfABuiltInPolicy() {
         GatewayFileException e = failure("""
                 apis:

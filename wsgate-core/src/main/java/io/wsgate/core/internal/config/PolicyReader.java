@@ -2,6 +2,7 @@ package io.wsgate.core.internal.config;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.policy.backend.BackendPolicies;
 import io.wsgate.core.policy.network.CheckHeader;
@@ -142,7 +143,12 @@ public final class PolicyReader {
         }
         if (BUILT_IN.contains(type)) {
             MapReader o = MapReader.of(source, options, path);
-            HandshakePolicy p = builtIn(type, o);
+            HandshakePolicy p;
+            try {
+                p = builtIn(type, o);
+            } catch (GatewayFileException e) {
+                throw o.misspelling().orElse(e);
+            }
             o.finish();
             return p;
         }
