@@ -3,7 +3,7 @@ package io.wsgate.examples;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.config.GatewayFiles;
+import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.policy.custom.CustomAuthorizer;
 import io.wsgate.core.policy.ProductDefinition;
 import org.junit.jupiter.api.Test;

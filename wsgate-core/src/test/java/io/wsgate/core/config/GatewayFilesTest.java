@@ -1,5 +1,7 @@
 package io.wsgate.core.config;
 
+import io.wsgate.core.file.GatewayFileLoader;
+import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;

@@ -1,9 +1,11 @@
-package io.wsgate.core.config;
+package io.wsgate.core.file;
 
 import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.internal.config.GatewayFileReader;
-import io.wsgate.core.internal.config.PolicyReader;
+import io.wsgate.core.internal.config.PolicyTypes;
 import io.wsgate.core.internal.config.Source;
 import io.wsgate.core.internal.config.YamlNode;
 import io.wsgate.core.internal.config.YamlTrees;
@@ -19,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 
@@ -106,34 +106,11 @@ public final class GatewayFileLoader {
     }
 
     private GatewayConfig read(Reader reader, String name) throws IOException {
-        Map<String, PolicyFactory> byType = factories();
+        List<PolicyFactory> found = new ArrayList<>();
+        ServiceLoader.load(PolicyFactory.class, classLoader).forEach(found::add);
+        PolicyTypes types = PolicyTypes.of(found, factories);
+        LOG.debug("custom policy types: {}", types.customTypes());
         YamlNode root = YamlTrees.parse(reader, name);
-        return new GatewayFileReader(new Source(name), byType, clock).read(root);
-    }
-
-    private Map<String, PolicyFactory> factories() {
-        Map<String, PolicyFactory> byType = new LinkedHashMap<>();
-        for (PolicyFactory f : ServiceLoader.load(PolicyFactory.class, classLoader)) {
-            add(byType, f, true);
-        }
-        for (PolicyFactory f : factories) {
-            add(byType, f, false);
-        }
-        LOG.debug("custom policy types: {}", byType.keySet());
-        return byType;
-    }
-
-    private static void add(Map<String, PolicyFactory> byType, PolicyFactory f, boolean found) {
-        String type = Objects.requireNonNull(f.type(), () -> f.getClass().getName() + ".type() returned null");
-        if (PolicyReader.BUILT_IN.contains(type) || type.equals("base")) {
-            throw ConfigurationException.of("policy factory " + f.getClass().getName(), "claims the built-in type '" + type + "'",
-                    "give the custom policy a type of its own");
-        }
-        PolicyFactory other = byType.get(type);
-        if (other != null && found && other.getClass() != f.getClass()) {
-            throw ConfigurationException.of("policy factories " + other.getClass().getName() + " and " + f.getClass().getName(),
-                    "both claim type '" + type + "'", "give each custom policy a type of its own");
-        }
-        byType.put(type, f);
+        return new GatewayFileReader(new Source(name), types, clock).read(root);
     }
 }

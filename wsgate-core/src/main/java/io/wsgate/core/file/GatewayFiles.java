@@ -1,6 +1,8 @@
-package io.wsgate.core.config;
+package io.wsgate.core.file;
 
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.PolicyFactory;
 
 import java.nio.file.Path;
 
