@@ -81,6 +81,16 @@ class PoliciesEndToEndTest extends PolicyTestBase {
     }
 
     @Test
+    void aTokenInAQueryParameterWithAPercentEncodedNameIsAcceptedAndNotForwarded() throws Exception {
+        startWith(jwt().tokenFrom(TokenSource.queryParameter("access_token")).build());
+
+        RecordingClient c = connect("/chat?room=7&access%5Ftoken=" + token(b -> b) + "&lang=en", Map.of());
+
+        assertThat(seen().query()).isEqualTo("room=7&lang=en");
+        echoAndClose(c);
+    }
+
+    @Test
     void aTokenInASubprotocolIsRemovedFromTheProtocolsOfferedToTheBackend() throws Exception {
         backend.chooseSubprotocol = "chat.v1";
         startWith(jwt().tokenFrom(TokenSource.subprotocol("bearer.")).build());
@@ -213,6 +223,21 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         assertRefused(raw(upgradeRequest("/chat", "Ocp-Apim-Subscription-Key: k-tin")), 401, "SUBSCRIPTION_KEY_INVALID");
         RecordingClient c = connect("/chat?subscription-key=k-gold", Map.of());
         assertThat(seen().header("X-Product")).isEqualTo("gold");
+        echoAndClose(c);
+    }
+
+    @Test
+    void aSubscriptionKeyInAQueryParameterWithAPercentEncodedNameSelectsTheProductAndIsNotForwarded() throws Exception {
+        ProductDefinition gold = ProductDefinition.builder("gold").subscriptionKeys("k-gold")
+                .policies(BackendPolicies.setHeader("X-Product", "gold")).build();
+        startGateway(GatewayConfig.builder().policies(PolicyCatalog.builder().product(gold).build())
+                .api(api("chat", "/chat", "/backend").products("gold").build()).build());
+
+        RecordingClient c = connect("/chat?subscription%2Dkey=k-gold&room=7", Map.of());
+
+        TestBackend.Seen seen = seen();
+        assertThat(seen.header("X-Product")).isEqualTo("gold");
+        assertThat(seen.query()).isEqualTo("room=7");
         echoAndClose(c);
     }
 

@@ -1,7 +1,7 @@
 package io.wsgate.core.policy.backend;
 
-import io.wsgate.core.internal.policy.RequestValues;
 import io.wsgate.api.HandshakeContext;
+import io.wsgate.api.Queries;
 import io.wsgate.core.policy.jwt.JwtValidation;
 
 import java.net.InetAddress;
@@ -106,7 +106,7 @@ final class ValueTemplate {
         String name = ref.substring(dot + 1);
         return switch (kind) {
             case "header" -> ctx.request().header(name);
-            case "query" -> RequestValues.queryParameter(ctx.request(), name);
+            case "query" -> Queries.parameter(ctx.request().query(), name);
             case "attribute" -> Optional.ofNullable(ctx.attributes().get(name)).map(String::valueOf);
             default -> claim(ctx, name);
         };

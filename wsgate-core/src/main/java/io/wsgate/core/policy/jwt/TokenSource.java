@@ -3,7 +3,7 @@ package io.wsgate.core.policy.jwt;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.internal.policy.RequestValues;
+import io.wsgate.api.Queries;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +96,7 @@ public sealed interface TokenSource {
 
         @Override
         public Optional<String> find(HandshakeRequest request) {
-            return RequestValues.queryParameter(request, name).filter(t -> !t.isEmpty());
+            return Queries.parameter(request.query(), name).filter(t -> !t.isEmpty());
         }
 
         @Override
@@ -118,7 +118,24 @@ public sealed interface TokenSource {
 
         @Override
         public Optional<String> find(HandshakeRequest request) {
-            return RequestValues.cookie(request, name).filter(t -> !t.isEmpty());
+            return cookie(request, name).filter(t -> !t.isEmpty());
+        }
+
+        /** @return the cookie's value from the first {@code Cookie} header holding it, unquoted */
+        private static Optional<String> cookie(HandshakeRequest request, String name) {
+            for (String header : request.headers().all("Cookie")) {
+                for (String pair : header.split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                        String v = pair.substring(eq + 1).trim();
+                        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                            v = v.substring(1, v.length() - 1);
+                        }
+                        return Optional.of(v);
+                    }
+                }
+            }
+            return Optional.empty();
         }
     }
 

@@ -216,6 +216,15 @@ class JwtValidationTest {
     }
 
     @Test
+    void aQueryParameterWhoseNameIsPercentEncodedIsFoundAndRemovedByTheSameName() {
+        JwtValidation policy = hs256().tokenFrom(TokenSource.queryParameter("access_token")).build();
+        HandshakeRequest request = HandshakeRequest.builder()
+                .query("room=1&access%5Ftoken=" + token(Algorithm.HMAC256(SECRET)) + "&lang=en").build();
+        ChainOutcome.Admitted ok = tester.admitted(tester.run(policy, request));
+        assertThat(ok.backend().uri().getRawQuery()).isEqualTo("room=1&lang=en");
+    }
+
+    @Test
     void takesTheTokenFromASubprotocolAndRemovesItFromThoseOffered() {
         JwtValidation policy = hs256().tokenFrom(TokenSource.authorizationHeader(), TokenSource.subprotocol("bearer.")).build();
         HandshakeRequest request = HandshakeRequest.builder().subprotocols("chat.v1", "bearer." + token(Algorithm.HMAC256(SECRET))).build();
