@@ -91,6 +91,19 @@ class PoliciesEndToEndTest extends PolicyTestBase {
     }
 
     @Test
+    void aHeaderNamedWithAnyTokenCharacterOrValuedWithObsTextIsAcceptedAndForwarded() throws Exception {
+        startWith(BackendPolicies.setHeader("X-Added", "1"));
+
+        RawResponse r = raw(upgradeRequest("/chat", "X-Odd!#$%&'*+-.^_`|~9: v", "X-Latin: caf\u00e9 \u00ff\tend"));
+
+        assertThat(r.status()).isEqualTo(101);
+        TestBackend.Seen seen = seen();
+        assertThat(seen.header("X-Odd!#$%&'*+-.^_`|~9")).isEqualTo("v");
+        assertThat(seen.header("X-Latin")).isNotNull();
+        assertThat(seen.header("X-Added")).isEqualTo("1");
+    }
+
+    @Test
     void aTokenInASubprotocolIsRemovedFromTheProtocolsOfferedToTheBackend() throws Exception {
         backend.chooseSubprotocol = "chat.v1";
         startWith(jwt().tokenFrom(TokenSource.subprotocol("bearer.")).build());

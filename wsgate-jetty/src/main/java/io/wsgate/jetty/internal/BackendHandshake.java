@@ -232,7 +232,7 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
             String value = f.getValue() == null ? "" : f.getValue().trim();
             switch (name) {
                 case "upgrade" -> upgradeHeader = value;
-                case "connection" -> connectionUpgrade |= hasToken(value, "upgrade");
+                case "connection" -> connectionUpgrade |= Headers.listContains(value, "upgrade");
                 case "sec-websocket-accept" -> {
                     accept = value;
                     accepts++;
@@ -437,15 +437,6 @@ final class BackendHandshake extends AbstractConnection implements Connection.Up
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-1", e);
         }
-    }
-
-    private static boolean hasToken(String list, String token) {
-        for (String t : list.split(",")) {
-            if (t.trim().equalsIgnoreCase(token)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

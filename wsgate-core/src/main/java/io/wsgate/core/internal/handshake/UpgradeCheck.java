@@ -6,7 +6,6 @@ import io.wsgate.core.error.GatewayError;
 
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,13 +24,13 @@ public final class UpgradeCheck {
      */
     public static Optional<GatewayError> check(HandshakeRequest request) {
         Headers h = request.headers();
-        if (!hasToken(h.all("Upgrade"), "websocket")) {
+        if (!h.hasToken("Upgrade", "websocket")) {
             return Optional.of(GatewayError.UPGRADE_REQUIRED);
         }
         if (!request.method().equals("GET")) {
             return Optional.of(GatewayError.METHOD_NOT_ALLOWED);
         }
-        if (!hasToken(h.all("Connection"), "upgrade")) {
+        if (!h.hasToken("Connection", "upgrade")) {
             return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
         List<String> versions = h.all("Sec-WebSocket-Version");
@@ -56,14 +55,4 @@ public final class UpgradeCheck {
         }
     }
 
-    static boolean hasToken(List<String> values, String token) {
-        for (String value : values) {
-            for (String part : value.split(",")) {
-                if (part.trim().toLowerCase(Locale.ROOT).equals(token)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 }

@@ -1,6 +1,7 @@
 package io.wsgate.core.policy.network;
 
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.Headers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class ClientAddresses {
         List<String> forwarded = request.headers().all("Forwarded");
         if (!forwarded.isEmpty()) {
             for (String header : forwarded) {
-                for (String element : header.split(",")) {
+                for (String element : Headers.listElements(header)) {
                     for (String pair : element.split(";")) {
                         String p = pair.trim();
                         if (p.toLowerCase(Locale.ROOT).startsWith("for=")) {
@@ -95,13 +96,7 @@ public final class ClientAddresses {
             }
             return out;
         }
-        for (String header : request.headers().all("X-Forwarded-For")) {
-            for (String a : header.split(",")) {
-                if (!a.isBlank()) {
-                    out.add(a.trim());
-                }
-            }
-        }
+        out.addAll(request.headers().elements("X-Forwarded-For"));
         return out;
     }
 
