@@ -1,10 +1,5 @@
 package io.wsgate.testing;
 
-import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.EffectiveChain;
-import io.wsgate.core.policy.Policies;
-import io.wsgate.core.policy.PolicyCatalog;
-import io.wsgate.core.policy.ProductSelection;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakePolicy;
@@ -13,6 +8,11 @@ import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.handshake.BackendRequests;
 import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.internal.policy.ChainRunner;
+import io.wsgate.core.policy.ApiChains;
+import io.wsgate.core.policy.EffectiveChain;
+import io.wsgate.core.policy.Policies;
+import io.wsgate.core.policy.PolicyCatalog;
+import io.wsgate.core.policy.ProductSelection;
 
 import java.time.Duration;
 import java.util.HashMap;

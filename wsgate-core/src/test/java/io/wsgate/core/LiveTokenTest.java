@@ -1,11 +1,5 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.TransportSide;
-import io.wsgate.core.transport.SideEnd;
-import io.wsgate.core.transport.Peer;
-import io.wsgate.core.transport.PairRelay;
-import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.Admission;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -16,6 +10,12 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;
 import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.Peer;
+import io.wsgate.core.transport.SideEnd;
+import io.wsgate.core.transport.TransportSide;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

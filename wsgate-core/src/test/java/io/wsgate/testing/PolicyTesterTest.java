@@ -1,13 +1,13 @@
 package io.wsgate.testing;
 
-import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.PolicyCatalog;
-import io.wsgate.core.policy.ProductDefinition;
-import io.wsgate.core.policy.ProductSelection;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.policy.ApiChains;
+import io.wsgate.core.policy.PolicyCatalog;
+import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.ProductSelection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

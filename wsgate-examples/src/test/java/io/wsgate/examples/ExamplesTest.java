@@ -1,8 +1,8 @@
 package io.wsgate.examples;
 
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.testing.ChainOutcome;
 import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.testing.ChainOutcome;
 import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.file.GatewayFiles;
-import io.wsgate.core.policy.custom.CustomAuthorizer;
 import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.custom.CustomAuthorizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

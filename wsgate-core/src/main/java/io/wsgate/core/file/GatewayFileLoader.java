@@ -1,9 +1,9 @@
 package io.wsgate.core.file;
 
-import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.config.PolicyFactory;
+import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.internal.config.GatewayFileReader;
 import io.wsgate.core.internal.config.PolicyTypes;
 import io.wsgate.core.internal.config.Source;

@@ -1,9 +1,9 @@
 package io.wsgate.core.policy;
 
-import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Queries;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.ArrayList;
 import java.util.List;

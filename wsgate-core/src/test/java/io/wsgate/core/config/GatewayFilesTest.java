@@ -1,21 +1,21 @@
 package io.wsgate.core.config;
 
-import io.wsgate.core.file.GatewayFileLoader;
-import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.Exchange;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.error.GatewayError;
-import io.wsgate.testing.ChainOutcome;
+import io.wsgate.core.file.GatewayFileLoader;
+import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.policy.ChainStep;
-import io.wsgate.core.policy.jwt.JwtValidation;
-import io.wsgate.testing.PolicyTester;
 import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package io.wsgate.core.policy.jwt;
 
-import io.wsgate.core.error.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.exceptions.JWTDecodeException;
@@ -13,6 +12,7 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.error.GatewayError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.wsgate.core.policy.limit;
 
+import io.wsgate.api.HandshakeContext;
 import io.wsgate.core.policy.ProductSelection;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.core.policy.network.ClientAddresses;
-import io.wsgate.api.HandshakeContext;
 
 import java.util.HexFormat;
 import java.util.Map;

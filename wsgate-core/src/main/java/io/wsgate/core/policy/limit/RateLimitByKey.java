@@ -1,9 +1,9 @@
 package io.wsgate.core.policy.limit;
 
-import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.error.GatewayError;
 
 import java.time.Clock;
 import java.time.Duration;

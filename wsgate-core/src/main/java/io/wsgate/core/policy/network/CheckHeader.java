@@ -1,10 +1,10 @@
 package io.wsgate.core.policy.network;
 
-import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.Headers;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package io.wsgate.core.policy.network;
 
-import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.error.GatewayError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

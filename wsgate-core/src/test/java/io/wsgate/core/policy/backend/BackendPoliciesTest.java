@@ -1,8 +1,8 @@
 package io.wsgate.core.policy.backend;
 
+import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.testing.PolicyTester;
-import io.wsgate.api.HandshakeRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

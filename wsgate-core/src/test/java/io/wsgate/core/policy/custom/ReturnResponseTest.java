@@ -1,9 +1,9 @@
 package io.wsgate.core.policy.custom;
 
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,14 +1,14 @@
 package io.wsgate.core.policy.jwt;
 
-import io.wsgate.core.policy.MutableClock;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.sun.net.httpserver.HttpServer;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.policy.MutableClock;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

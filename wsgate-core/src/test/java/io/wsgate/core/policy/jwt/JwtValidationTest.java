@@ -1,12 +1,12 @@
 package io.wsgate.core.policy.jwt;
 
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
-import io.wsgate.core.error.GatewayError;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package io.wsgate.core.policy.limit;
 
+import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.policy.MutableClock;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.testing.ChainOutcome;
 import io.wsgate.testing.PolicyTester;
-import io.wsgate.api.HandshakeRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

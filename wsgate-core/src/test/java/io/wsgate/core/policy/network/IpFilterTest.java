@@ -1,8 +1,8 @@
 package io.wsgate.core.policy.network;
 
+import io.wsgate.api.HandshakeRequest;
 import io.wsgate.testing.ChainOutcome;
 import io.wsgate.testing.PolicyTester;
-import io.wsgate.api.HandshakeRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
