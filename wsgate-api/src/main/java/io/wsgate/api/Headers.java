@@ -29,13 +29,20 @@ public final class Headers {
         this.fields = fields;
     }
 
-    /** One header field: a name and its value. */
+    /**
+     * One header field: a name and its value, checked once here, where every {@link Headers} is built: the name is
+     * an RFC 7230 token, the value holds no CR, LF or NUL (obs-text and tabs are legal), so that no field can split
+     * a request or a response head.
+     *
+     * @param name  the name: letters, digits and {@code !#$%&'*+-.^_`|~}
+     * @param value the value; may be empty
+     */
     public record Field(String name, String value) {
         /**
          * Checks the field.
          *
-         * @throws NullPointerException when the name or value is null
-         * @throws IllegalArgumentException when the name is empty or the name or value holds CR or LF
+         * @throws NullPointerException     when the name or value is null
+         * @throws IllegalArgumentException naming the header when the name is not a token or the value holds CR, LF or NUL
          */
         public Field {
             Objects.requireNonNull(name, "name");
@@ -43,14 +50,85 @@ public final class Headers {
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("header name is empty");
             }
-            if (hasLineBreak(name) || hasLineBreak(value)) {
-                throw new IllegalArgumentException("header '" + name + "' holds a CR or LF");
+            for (int i = 0; i < name.length(); i++) {
+                if (!isTokenChar(name.charAt(i))) {
+                    throw new IllegalArgumentException("header name '" + printable(name) + "' is not a token (RFC 7230):"
+                            + " character " + (i + 1) + " may not stand in a name; use letters, digits and !#$%&'*+-.^_`|~");
+                }
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0) {
+                    throw new IllegalArgumentException("header '" + name + "' has a value holding CR or LF or NUL"
+                            + " (at character " + (i + 1) + "), which would split the message head");
+                }
             }
         }
 
-        private static boolean hasLineBreak(String s) {
-            return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
+        private static boolean isTokenChar(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
+
+        /** A name as a message may show it: control and non-ASCII characters escaped. */
+        private static String printable(String s) {
+            StringBuilder b = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c >= 0x7f) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * Splits a header value that is a comma-separated list (RFC 7230 §7: {@code Connection: keep-alive, Upgrade})
+     * into its elements: trimmed, empty ones dropped, commas inside a quoted string kept.
+     *
+     * @param value a header value
+     * @return its elements, in order
+     */
+    public static List<String> listElements(String value) {
+        List<String> out = new ArrayList<>(2);
+        int start = 0;
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                addElement(out, value.substring(start, i));
+                start = i + 1;
+            }
+        }
+        addElement(out, value.substring(start));
+        return out;
+    }
+
+    private static void addElement(List<String> out, String element) {
+        String e = element.trim();
+        if (!e.isEmpty()) {
+            out.add(e);
+        }
+    }
+
+    /**
+     * @param list a comma-separated header value
+     * @param token a token, any case
+     * @return true when one of the value's elements is that token, ignoring case
+     */
+    public static boolean listContains(String list, String token) {
+        for (String e : listElements(list)) {
+            if (e.equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return headers with no field */
@@ -145,6 +223,35 @@ public final class Headers {
      */
     public boolean contains(String name) {
         return first(name).isPresent();
+    }
+
+    /**
+     * @param name a header name, any case
+     * @return the elements of every value of that header, in order: {@code Connection: keep-alive, Upgrade} gives
+     *         {@code keep-alive} and {@code Upgrade}
+     */
+    public List<String> elements(String name) {
+        List<String> out = new ArrayList<>(2);
+        for (Field f : fields) {
+            if (f.name().equalsIgnoreCase(name)) {
+                out.addAll(listElements(f.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param name  a header name, any case
+     * @param token a token, any case
+     * @return true when a value of that header lists that token, e.g. {@code hasToken("Connection", "upgrade")}
+     */
+    public boolean hasToken(String name, String token) {
+        for (Field f : fields) {
+            if (f.name().equalsIgnoreCase(name) && listContains(f.value(), token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the distinct names, in lower case, in order of first appearance */

@@ -35,7 +35,8 @@ class HeadersTest {
 
     @Test
     void refusesLineBreaksAndEmptyNames() {
-        assertThatThrownBy(() -> Headers.of("X-Evil", "a\r\nSet-Cookie: x")).hasMessageContaining("CR or LF");
+        assertThatThrownBy(() -> Headers.of("X-Evil", "a\r\nSet-Cookie: x")).hasMessageContaining("CR or LF")
+                .hasMessageContaining("'X-Evil'").hasMessageNotContaining("Set-Cookie");
         assertThatThrownBy(() -> Headers.of("", "v")).hasMessageContaining("empty");
         assertThatThrownBy(() -> Headers.of("odd")).hasMessageContaining("alternate");
     }
@@ -43,5 +44,35 @@ class HeadersTest {
     @Test
     void neverPrintsValues() {
         assertThat(Headers.of("Authorization", "Bearer secret").toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void refusesANameThatIsNotAnRfc7230TokenNamingIt() {
+        assertThatThrownBy(() -> Headers.of("X Evil", "v")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("header name 'X Evil' is not a token").hasMessageContaining("character 2");
+        assertThatThrownBy(() -> Headers.builder().add("X-Evil:", "v")).hasMessageContaining("'X-Evil:'");
+        assertThatThrownBy(() -> Headers.builder().add("X-\u00e9", "v")).hasMessageContaining("'X-\\u00e9'");
+        assertThatThrownBy(() -> Headers.empty().with("(x)", "v")).hasMessageContaining("not a token");
+        assertThatThrownBy(() -> Headers.empty().plus("X-Evil\r\n", "v")).hasMessageContaining("not a token");
+    }
+
+    @Test
+    void refusesNulInAValueAndAcceptsEveryOtherByteALegitimateRequestCarries() {
+        assertThatThrownBy(() -> Headers.of("X-Evil", "a\u0000b")).hasMessageContaining("NUL").hasMessageContaining("'X-Evil'");
+        Headers legal = Headers.of("X-Odd!#$%&'*+-.^_`|~9", "tab\there, obs-text \u00ff\u0080, quotes \"\" and ;=:", "X-Empty", "");
+        assertThat(legal.first("x-odd!#$%&'*+-.^_`|~9")).contains("tab\there, obs-text \u00ff\u0080, quotes \"\" and ;=:");
+        assertThat(legal.first("X-Empty")).contains("");
+    }
+
+    @Test
+    void splitsAListValueIntoItsElementsOnce() {
+        Headers h = Headers.of("Connection", "keep-alive, Upgrade", "connection", " ,close,", "Forwarded", "for=\"a,b\";proto=ws, for=c");
+        assertThat(h.elements("Connection")).containsExactly("keep-alive", "Upgrade", "close");
+        assertThat(h.hasToken("connection", "upgrade")).isTrue();
+        assertThat(h.hasToken("Connection", "upgrad")).isFalse();
+        assertThat(h.hasToken("Upgrade", "websocket")).isFalse();
+        assertThat(h.elements("Forwarded")).containsExactly("for=\"a,b\";proto=ws", "for=c");
+        assertThat(Headers.listContains("websocket, h2c", "WebSocket")).isTrue();
+        assertThat(Headers.listElements("")).isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package io.wsgate.core;
 
 import io.wsgate.api.Headers;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.Objects;
 import java.util.Optional;

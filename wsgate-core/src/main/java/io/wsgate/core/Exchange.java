@@ -1,18 +1,12 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.BackendConnector;
-import io.wsgate.core.transport.ClientHandshake;
-import io.wsgate.core.transport.TransportSide;
-import io.wsgate.core.transport.PairRelay;
-import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.BackendFailure;
-import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.handshake.BackendRequests;
 import io.wsgate.core.internal.handshake.ErrorResponses;
@@ -22,9 +16,16 @@ import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
-import io.wsgate.core.policy.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductSelection;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.BackendConnector;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.ClientHandshake;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.TransportSide;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,18 +1,19 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.PairRelay;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.PairDeadline;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.handshake.ErrorResponses;
 import io.wsgate.core.internal.observe.AccessLog;
-import io.wsgate.core.policy.ApiChains;
-import io.wsgate.api.PairDeadline;
 import io.wsgate.core.internal.observe.GuardedListener;
 import io.wsgate.core.internal.relay.PairDeadlines;
+import io.wsgate.core.policy.ApiChains;
 import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.ClientHandshake;
+import io.wsgate.core.transport.PairRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

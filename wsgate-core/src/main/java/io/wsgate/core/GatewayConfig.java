@@ -1,8 +1,10 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 
 import java.time.Clock;

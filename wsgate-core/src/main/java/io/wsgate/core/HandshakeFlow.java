@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.transport.Admission;
 import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.BackendFailure;

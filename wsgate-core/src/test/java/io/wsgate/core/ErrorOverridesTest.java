@@ -1,12 +1,14 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.BackendFailure;
-import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.ErrorResponse;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;

@@ -1,17 +1,17 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.BackendFailure;
-import io.wsgate.core.transport.Admission;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
-import io.wsgate.core.policy.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductDefinition;
 import io.wsgate.core.policy.ProductSelection;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.ErrorResponse;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.error.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,22 +1,19 @@
 package io.wsgate.core;
 
-import io.wsgate.core.transport.RecordingSide;
-import io.wsgate.core.transport.TransportSide;
-import io.wsgate.core.transport.SideEnd;
-import io.wsgate.core.transport.Peer;
-import io.wsgate.core.transport.PairRelay;
-import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.Admission;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.wsgate.api.ApiDefinition;
-import io.wsgate.api.Completion;
-import io.wsgate.api.Frame;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.transport.Admission;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.PairRelay;
+import io.wsgate.core.transport.Peer;
+import io.wsgate.core.transport.RecordingSide;
+import io.wsgate.core.transport.SideEnd;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

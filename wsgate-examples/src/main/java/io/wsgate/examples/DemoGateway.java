@@ -3,7 +3,7 @@ package io.wsgate.examples;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
-import io.wsgate.core.config.GatewayFiles;
+import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.jetty.HandshakeDeadline;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;

@@ -3,10 +3,10 @@ package io.wsgate.examples;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
-import io.wsgate.core.policy.TokenSource;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.policy.jwt.TokenSource;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
 

@@ -3,7 +3,7 @@ package io.wsgate.examples;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.policy.jwt.JwtValidation;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

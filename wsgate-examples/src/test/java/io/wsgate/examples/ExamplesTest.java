@@ -1,9 +1,9 @@
 package io.wsgate.examples;
 
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.policy.ChainOutcome;
-import io.wsgate.core.policy.JwtValidation;
-import io.wsgate.core.policy.PolicyTester;
+import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -3,9 +3,9 @@ package io.wsgate.examples;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.config.GatewayFiles;
-import io.wsgate.core.policy.CustomAuthorizer;
+import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.custom.CustomAuthorizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +59,8 @@ class GatewayFileExampleTest {
         assertThat(policies).anyMatch(p -> p instanceof CustomAuthorizer);
         assertThat(config.explain("chat")).contains("cors");
         assertThat(config.apis().get(1).failoverUrls()).containsExactly(URI.create("ws://127.0.0.1:9102/"));
-        assertThat(config.errorResponses()).containsOnlyKeys(io.wsgate.core.GatewayError.API_NOT_FOUND);
-        assertThat(config.errorResponses("legacy")).containsKey(io.wsgate.core.GatewayError.BACKEND_UNAVAILABLE);
+        assertThat(config.errorResponses()).containsOnlyKeys(io.wsgate.core.error.GatewayError.API_NOT_FOUND);
+        assertThat(config.errorResponses("legacy")).containsKey(io.wsgate.core.error.GatewayError.BACKEND_UNAVAILABLE);
     }
 
     @Test

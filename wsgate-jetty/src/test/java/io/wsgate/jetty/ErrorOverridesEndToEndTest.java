@@ -2,10 +2,10 @@ package io.wsgate.jetty;
 
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.GatewayError;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,22 +5,22 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.policy.BackendPolicies;
-import io.wsgate.core.policy.CheckHeader;
-import io.wsgate.core.policy.CheckOrigin;
-import io.wsgate.core.policy.ClientAddresses;
-import io.wsgate.core.policy.ConnectionLimiter;
-import io.wsgate.core.policy.CustomAuthorizer;
-import io.wsgate.core.policy.IpFilter;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductDefinition;
-import io.wsgate.core.policy.RateKey;
-import io.wsgate.core.policy.RateLimitByKey;
-import io.wsgate.core.policy.ReturnResponse;
-import io.wsgate.core.policy.TokenSource;
+import io.wsgate.core.policy.backend.BackendPolicies;
+import io.wsgate.core.policy.custom.CustomAuthorizer;
+import io.wsgate.core.policy.custom.ReturnResponse;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.policy.jwt.TokenSource;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.policy.limit.RateKey;
+import io.wsgate.core.policy.limit.RateLimitByKey;
+import io.wsgate.core.policy.network.CheckHeader;
+import io.wsgate.core.policy.network.CheckOrigin;
+import io.wsgate.core.policy.network.ClientAddresses;
+import io.wsgate.core.policy.network.IpFilter;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -78,6 +78,29 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         TestBackend.Seen seen = seen();
         assertThat(seen.query()).isEqualTo("room=7&lang=en");
         echoAndClose(c);
+    }
+
+    @Test
+    void aTokenInAQueryParameterWithAPercentEncodedNameIsAcceptedAndNotForwarded() throws Exception {
+        startWith(jwt().tokenFrom(TokenSource.queryParameter("access_token")).build());
+
+        RecordingClient c = connect("/chat?room=7&access%5Ftoken=" + token(b -> b) + "&lang=en", Map.of());
+
+        assertThat(seen().query()).isEqualTo("room=7&lang=en");
+        echoAndClose(c);
+    }
+
+    @Test
+    void aHeaderNamedWithAnyTokenCharacterOrValuedWithObsTextIsAcceptedAndForwarded() throws Exception {
+        startWith(BackendPolicies.setHeader("X-Added", "1"));
+
+        RawResponse r = raw(upgradeRequest("/chat", "X-Odd!#$%&'*+-.^_`|~9: v", "X-Latin: caf\u00e9 \u00ff\tend"));
+
+        assertThat(r.status()).isEqualTo(101);
+        TestBackend.Seen seen = seen();
+        assertThat(seen.header("X-Odd!#$%&'*+-.^_`|~9")).isEqualTo("v");
+        assertThat(seen.header("X-Latin")).isNotNull();
+        assertThat(seen.header("X-Added")).isEqualTo("1");
     }
 
     @Test
@@ -213,6 +236,21 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         assertRefused(raw(upgradeRequest("/chat", "Ocp-Apim-Subscription-Key: k-tin")), 401, "SUBSCRIPTION_KEY_INVALID");
         RecordingClient c = connect("/chat?subscription-key=k-gold", Map.of());
         assertThat(seen().header("X-Product")).isEqualTo("gold");
+        echoAndClose(c);
+    }
+
+    @Test
+    void aSubscriptionKeyInAQueryParameterWithAPercentEncodedNameSelectsTheProductAndIsNotForwarded() throws Exception {
+        ProductDefinition gold = ProductDefinition.builder("gold").subscriptionKeys("k-gold")
+                .policies(BackendPolicies.setHeader("X-Product", "gold")).build();
+        startGateway(GatewayConfig.builder().policies(PolicyCatalog.builder().product(gold).build())
+                .api(api("chat", "/chat", "/backend").products("gold").build()).build());
+
+        RecordingClient c = connect("/chat?subscription%2Dkey=k-gold&room=7", Map.of());
+
+        TestBackend.Seen seen = seen();
+        assertThat(seen.header("X-Product")).isEqualTo("gold");
+        assertThat(seen.query()).isEqualTo("room=7");
         echoAndClose(c);
     }
 

@@ -4,12 +4,12 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.policy.CheckHeader;
-import io.wsgate.core.policy.ConnectionLimiter;
-import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.Policies;
+import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductDefinition;
-import io.wsgate.core.policy.RateKey;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.policy.limit.RateKey;
+import io.wsgate.core.policy.network.CheckHeader;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;

@@ -2,9 +2,9 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.policy.JwtAlgorithm;
-import io.wsgate.core.policy.JwtKey;
-import io.wsgate.core.policy.JwtValidation;
+import io.wsgate.core.policy.jwt.JwtAlgorithm;
+import io.wsgate.core.policy.jwt.JwtKey;
+import io.wsgate.core.policy.jwt.JwtValidation;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,6 @@
 package io.wsgate.core.config;
 
-import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.error.ConfigurationException;
 
 import java.util.Objects;
 

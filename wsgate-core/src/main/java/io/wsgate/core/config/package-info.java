@@ -1,2 +1,2 @@
-/** A gateway declared in a YAML file: the loader, its located errors, and the SPI that names custom policies. */
+/** How a gateway file names policies: the factory SPI every policy type is made by, its options, and the located error of a file. */
 package io.wsgate.core.config;

@@ -1,9 +1,9 @@
 package io.wsgate.core.policy;
 
-import io.wsgate.core.GatewayError;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.internal.policy.RequestValues;
+import io.wsgate.api.Queries;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class ApiChains {
      */
     public ProductSelection select(HandshakeRequest request) {
         Optional<String> key = request.header(catalog.subscriptionHeader())
-                .or(() -> RequestValues.queryParameter(request, catalog.subscriptionQuery()))
+                .or(() -> Queries.parameter(request.query(), catalog.subscriptionQuery()))
                 .map(String::trim)
                 .filter(k -> !k.isEmpty());
         if (key.isPresent()) {

@@ -2,8 +2,7 @@ package io.wsgate.core.policy;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
-import io.wsgate.core.ConfigurationException;
-import io.wsgate.core.internal.policy.ChainResolver;
+import io.wsgate.core.error.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

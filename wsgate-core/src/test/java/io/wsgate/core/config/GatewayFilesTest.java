@@ -4,17 +4,19 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ErrorOverride;
+import io.wsgate.core.Gateway;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.file.GatewayFileLoader;
+import io.wsgate.core.file.GatewayFiles;
+import io.wsgate.core.policy.ChainStep;
+import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.transport.RecordingClientHandshake;
 import io.wsgate.core.transport.ScriptedBackends;
-import io.wsgate.core.Gateway;
-import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.GatewayError;
-import io.wsgate.core.policy.ChainOutcome;
-import io.wsgate.core.policy.ChainStep;
-import io.wsgate.core.policy.JwtValidation;
-import io.wsgate.core.policy.PolicyTester;
-import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.testing.ChainOutcome;
+import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -222,6 +224,45 @@ class GatewayFilesTest {
         assertThat(e.line()).isEqualTo(4);
         assertThat(e.key()).isEqualTo("apis[0].urlSufix");
         assertThat(e.getMessage()).startsWith("gateway.yaml:4:5: apis[0].urlSufix: unknown key 'urlSufix'").contains("urlSuffix");
+    }
+
+    @Test
+    void namesAMisspelledRequiredKeyBeforeSayingTheKeyIsMissing() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrll: ws://chat:80/
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.key()).isEqualTo("apis[0].backendUrll");
+        assertThat(e.problem()).isEqualTo("unknown key 'backendUrll': did you mean 'backendUrl'?");
+    }
+
+    @Test
+    void namesAMisspelledOptionOfABuiltInPolicyBeforeWhatItsAbsenceCauses() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    onHandshake:
+                      - ip-filter: { alow: [10.0.0.0/8] }
+                """);
+
+        assertThat(e.key()).isEqualTo("apis[0].onHandshake[0].ip-filter.alow");
+        assertThat(e.problem()).startsWith("unknown key 'alow': did you mean 'allow'?");
+    }
+
+    @Test
+    void suggestsTheNearestAllowedKeyForAnUnknownOne() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    urlSufix: /chat
+                """);
+
+        assertThat(e.problem()).startsWith("unknown key 'urlSufix' (did you mean 'urlSuffix'?); the keys allowed here are [");
     }
 
     @Test
@@ -714,6 +755,6 @@ class GatewayFilesTest {
         };
 
         assertThatThrownBy(() -> loader.withFactory(impostor).parse("apis: []", "gateway.yaml"))
-                .isInstanceOf(io.wsgate.core.ConfigurationException.class).hasMessageContaining("'ip-filter'");
+                .isInstanceOf(io.wsgate.core.error.ConfigurationException.class).hasMessageContaining("'ip-filter'");
     }
 }

@@ -5,7 +5,7 @@ import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.ConfigurationException;
+import io.wsgate.core.error.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -4,17 +4,17 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.UrlScheme;
-import io.wsgate.core.ConfigurationException;
 import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.GatewayError;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.config.PolicyFactory;
-import io.wsgate.core.policy.ClientAddresses;
-import io.wsgate.core.policy.ConnectionLimiter;
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.PolicyScope;
 import io.wsgate.core.policy.ProductDefinition;
-import io.wsgate.core.policy.RateKey;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.policy.limit.LimitFactories;
+import io.wsgate.core.policy.limit.RateKey;
+import io.wsgate.core.policy.network.ClientAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +38,17 @@ public final class GatewayFileReader {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayFileReader.class);
 
     private final Source source;
-    private final Map<String, PolicyFactory> factories;
+    private final PolicyTypes types;
     private final Clock clock;
 
     /**
      * @param source    the file
-     * @param factories custom policy factories by type
+     * @param types     the policy types and their factories
      * @param clock     the clock of the configuration and its time-based policies
      */
-    public GatewayFileReader(Source source, Map<String, PolicyFactory> factories, Clock clock) {
+    public GatewayFileReader(Source source, PolicyTypes types, Clock clock) {
         this.source = source;
-        this.factories = Map.copyOf(factories);
+        this.types = types;
         this.clock = clock;
     }
 
@@ -93,7 +93,7 @@ public final class GatewayFileReader {
             }
             proxies = List.copyOf(list);
         }
-        PolicyReader policies = new PolicyReader(source, factories, clock, proxies);
+        PolicyReader policies = new PolicyReader(source, types, clock, proxies);
         Optional<MapReader> limits = g.map("connectionLimits");
         if (limits.isPresent()) {
             config.connectionLimits(connectionLimits(limits.get(), policies));
@@ -155,8 +155,8 @@ public final class GatewayFileReader {
         ConnectionLimiter.Builder b = ConnectionLimiter.builder();
         m.integer("perGateway", 0, Integer.MAX_VALUE).ifPresent(n -> b.perGateway(n.intValue()));
         m.integer("perApi", 0, Integer.MAX_VALUE).ifPresent(n -> b.perApi(n.intValue()));
-        RateKey key = m.get("key").map(n -> policies.rateKey(n, m.path("key"))).orElse(policies.rateKey(
-                new YamlNode.Scalar(m.node().line(), m.node().column(), "client-ip", YamlNode.Kind.STRING), m.path("key")));
+        YamlNode keyNode = m.get("key").orElse(new YamlNode.Scalar(m.node().line(), m.node().column(), "client-ip", YamlNode.Kind.STRING));
+        RateKey key = policies.read(keyNode, m.path("key"), LimitFactories::rateKey);
         m.integer("perKey", 0, Integer.MAX_VALUE).ifPresent(n -> b.perKey(n.intValue(), key));
         m.finish();
         return b.build();

@@ -1,5 +1,7 @@
 package io.wsgate.core.internal.config;
 
+import io.wsgate.core.config.GatewayFileException;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +19,7 @@ public final class MapReader {
     private final YamlNode.Mapping node;
     private final String path;
     private final Set<String> known = new LinkedHashSet<>();
+    private final Set<String> missing = new LinkedHashSet<>();
 
     private MapReader(Source source, YamlNode.Mapping node, String path) {
         this.source = source;
@@ -64,15 +67,50 @@ public final class MapReader {
     public Optional<YamlNode> get(String key) {
         known.add(key);
         YamlNode.Entry e = node.entries().get(key);
+        if (e == null) {
+            missing.add(key);
+        }
         if (e == null || e.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL) {
             return Optional.empty();
         }
         return Optional.of(e.value());
     }
 
-    /** @return the key's value; an error at the map when it is missing */
+    /**
+     * @return the key's value; an error at the map when it is missing, or first at an unknown key that looks like
+     *         a misspelling of it
+     */
     public YamlNode require(String key) {
-        return get(key).orElseThrow(() -> source.error(node, path(key), "is required here"));
+        Optional<YamlNode> value = get(key);
+        if (value.isPresent()) {
+            return value.get();
+        }
+        throw misspelling(key).orElseGet(() -> source.error(node, path(key), "is required here"));
+    }
+
+    /**
+     * A key read as missing while the map holds an unknown key that is a near miss of it: the likelier mistake,
+     * to report before what followed from it.
+     *
+     * @return the error at the first such unknown key
+     */
+    public Optional<GatewayFileException> misspelling() {
+        for (String key : missing) {
+            Optional<GatewayFileException> e = misspelling(key);
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<GatewayFileException> misspelling(String wanted) {
+        for (YamlNode.Entry e : node.entries().values()) {
+            if (!known.contains(e.key()) && NearMiss.of(e.key(), wanted)) {
+                return Optional.of(source.error(e, path(e.key()), "unknown key '" + e.key() + "': did you mean '" + wanted + "'?"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return the key's text */
@@ -118,7 +156,9 @@ public final class MapReader {
     public void finish() {
         for (YamlNode.Entry e : node.entries().values()) {
             if (!known.contains(e.key())) {
-                throw source.error(e, path(e.key()), "unknown key '" + e.key() + "'; the keys allowed here are " + known);
+                String guess = known.stream().filter(k -> NearMiss.of(e.key(), k)).findFirst()
+                        .map(k -> " (did you mean '" + k + "'?)").orElse("");
+                throw source.error(e, path(e.key()), "unknown key '" + e.key() + "'" + guess + "; the keys allowed here are " + known);
             }
         }
     }

@@ -111,13 +111,8 @@ public final class BackendRequests {
     static Headers forwardedHeaders(HandshakeRequest request) {
         Headers in = request.headers();
         Set<String> dropped = new HashSet<>();
-        for (String connection : in.all("Connection")) {
-            for (String token : connection.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty()) {
-                    dropped.add(t);
-                }
-            }
+        for (String token : in.elements("Connection")) {
+            dropped.add(token.toLowerCase(Locale.ROOT));
         }
         Headers.Builder out = Headers.builder();
         for (Headers.Field f : in.fields()) {

@@ -6,7 +6,7 @@ import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 
 import java.util.HashMap;
 import java.util.Locale;

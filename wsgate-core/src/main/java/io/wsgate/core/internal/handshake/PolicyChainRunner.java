@@ -4,9 +4,9 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.transport.Admission;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.internal.policy.ChainRunner;
-import io.wsgate.core.policy.ChainOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs an API's effective policy chain on one handshake with {@link ChainRunner} (the same runner
- * {@link io.wsgate.core.policy.PolicyTester} uses) and turns its outcome into an {@link Admission}.
+ * {@code PolicyTester} of the testing kit uses) and turns its outcome into an {@link Admission}.
  * A policy that throws, returns null or fails its stage, or a chain that outlasts the policy
  * timeout, gives 500 {@code POLICY_ERROR} with the request id; the cause is logged, never sent.
  */
@@ -63,17 +63,17 @@ public final class PolicyChainRunner {
                         }
                         return new Admission.Refused(errors.render(GatewayError.POLICY_ERROR, requestId));
                     }
-                    if (outcome instanceof ChainOutcome.Admitted admitted) {
+                    if (outcome instanceof ChainResult.Admitted admitted) {
                         return new Admission.Admitted(admitted.backend(), initial.api().limits(), admitted.attributes());
                     }
-                    if (outcome instanceof ChainOutcome.Rejected rejected) {
+                    if (outcome instanceof ChainResult.Rejected rejected) {
                         if (LOG.isDebugEnabled()) {
                             LOG.debug("request {}: policy '{}' rejected the handshake with {} {}", requestId, rejected.policy(),
                                     rejected.rejection().status(), rejected.rejection().code());
                         }
                         return new Admission.Refused(errors.render(rejected.rejection(), requestId));
                     }
-                    ChainOutcome.Failed failed = (ChainOutcome.Failed) outcome;
+                    ChainResult.Failed failed = (ChainResult.Failed) outcome;
                     LOG.error("request {}: policy '{}' of API '{}' failed; the client gets 500 {}", requestId, failed.policy(),
                             api, GatewayError.POLICY_ERROR.code(), failed.cause());
                     return new Admission.Refused(errors.render(GatewayError.POLICY_ERROR, requestId));

@@ -1,13 +1,11 @@
 package io.wsgate.core.internal.handshake;
 
-import io.wsgate.core.transport.HandshakeRules;
-import io.wsgate.api.Headers;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.GatewayError;
+import io.wsgate.api.Headers;
+import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.transport.HandshakeRules;
 
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,7 +27,7 @@ public final class UpgradeCheck {
      */
     public static Optional<GatewayError> check(HandshakeRequest request) {
         Headers h = request.headers();
-        if (!hasToken(h.all("Upgrade"), "websocket")) {
+        if (!h.hasToken("Upgrade", "websocket")) {
             return Optional.of(GatewayError.UPGRADE_REQUIRED);
         }
         if (!request.method().equals("GET")) {
@@ -39,7 +37,7 @@ public final class UpgradeCheck {
         if (!version.equals(HandshakeRequest.HTTP_1_1) && !version.equals(HandshakeRequest.HTTP_2)) {
             return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
-        if (!hasToken(h.all("Connection"), "upgrade")) {
+        if (!h.hasToken("Connection", "upgrade")) {
             return Optional.of(GatewayError.BAD_HANDSHAKE);
         }
         List<String> versions = h.all("Sec-WebSocket-Version");
@@ -53,14 +51,4 @@ public final class UpgradeCheck {
         return Optional.empty();
     }
 
-    static boolean hasToken(List<String> values, String token) {
-        for (String value : values) {
-            for (String part : value.split(",")) {
-                if (part.trim().toLowerCase(Locale.ROOT).equals(token)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 }

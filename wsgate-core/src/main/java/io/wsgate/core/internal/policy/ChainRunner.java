@@ -7,7 +7,6 @@ import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.policy.ChainOutcome;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,7 @@ public final class ChainRunner {
      * @param attributes the attributes before the first policy
      * @return the outcome
      */
-    public static CompletionStage<ChainOutcome> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
+    public static CompletionStage<ChainResult> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
                                                     ApiDefinition api, BackendRequest backend, Map<String, Object> attributes) {
         return run(policies, requestId, request, api, backend, attributes, new ArrayList<>());
     }
@@ -48,17 +47,17 @@ public final class ChainRunner {
      * @param applied receives the changes, one step after the other (each step happens-before the next and the outcome)
      * @see #run(List, String, HandshakeRequest, ApiDefinition, BackendRequest, Map)
      */
-    public static CompletionStage<ChainOutcome> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
+    public static CompletionStage<ChainResult> run(List<HandshakePolicy> policies, String requestId, HandshakeRequest request,
                                                     ApiDefinition api, BackendRequest backend, Map<String, Object> attributes,
                                                     List<BackendChange> applied) {
-        CompletableFuture<ChainOutcome> result = new CompletableFuture<>();
+        CompletableFuture<ChainResult> result = new CompletableFuture<>();
         step(policies, 0, requestId, request, api, backend, new HashMap<>(attributes), result, applied);
         return result;
     }
 
     private static void step(List<HandshakePolicy> policies, int index, String requestId, HandshakeRequest request,
                              ApiDefinition api, BackendRequest backend, Map<String, Object> attributes,
-                             CompletableFuture<ChainOutcome> result, List<BackendChange> applied) {
+                             CompletableFuture<ChainResult> result, List<BackendChange> applied) {
         // Loop while policies complete synchronously; recurse only from an asynchronous completion.
         int i = index;
         BackendRequest current = backend;
@@ -73,7 +72,7 @@ public final class ChainRunner {
                 }
                 stage = s.toCompletableFuture();
             } catch (Throwable e) {
-                result.complete(new ChainOutcome.Failed(e, policy.name(), attributes));
+                result.complete(new ChainResult.Failed(e, policy.name(), attributes));
                 return;
             }
             if (!stage.isDone()) {
@@ -100,25 +99,25 @@ public final class ChainRunner {
             }
             i++;
         }
-        result.complete(new ChainOutcome.Admitted(current, attributes));
+        result.complete(new ChainResult.Admitted(current, attributes));
     }
 
     /** @return the backend request after the decision, or null when the chain ended (result completed) */
     private static BackendRequest apply(HandshakePolicy policy, HandshakeDecision decision, Throwable error,
                                         BackendRequest backend, Map<String, Object> attributes,
-                                        CompletableFuture<ChainOutcome> result, List<BackendChange> applied) {
+                                        CompletableFuture<ChainResult> result, List<BackendChange> applied) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            result.complete(new ChainOutcome.Failed(cause, policy.name(), attributes));
+            result.complete(new ChainResult.Failed(cause, policy.name(), attributes));
             return null;
         }
         if (decision == null) {
-            result.complete(new ChainOutcome.Failed(new NullPointerException("policy '" + policy.name() + "' returned no decision"),
+            result.complete(new ChainResult.Failed(new NullPointerException("policy '" + policy.name() + "' returned no decision"),
                     policy.name(), attributes));
             return null;
         }
         if (decision instanceof HandshakeDecision.Reject reject) {
-            result.complete(new ChainOutcome.Rejected(reject, policy.name(), attributes));
+            result.complete(new ChainResult.Rejected(reject, policy.name(), attributes));
             return null;
         }
         HandshakeDecision.Proceed proceed = (HandshakeDecision.Proceed) decision;
@@ -128,7 +127,7 @@ public final class ChainRunner {
                 next = change.applyTo(next);
             }
         } catch (RuntimeException e) {
-            result.complete(new ChainOutcome.Failed(e, policy.name(), attributes));
+            result.complete(new ChainResult.Failed(e, policy.name(), attributes));
             return null;
         }
         attributes.putAll(proceed.attributes());

@@ -1,2 +1,2 @@
-/** The implementations of the built-in policies and of chain resolution: not API, may change in any release. */
+/** The policy chain runner the gateway and the testing kit share: not API, may change in any release. */
 package io.wsgate.core.internal.policy;

@@ -4,7 +4,7 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.Headers;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;

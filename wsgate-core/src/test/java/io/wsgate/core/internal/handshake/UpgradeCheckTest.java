@@ -1,7 +1,7 @@
 package io.wsgate.core.internal.handshake;
 
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.GatewayError;
+import io.wsgate.core.error.GatewayError;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,10 +1,10 @@
 package io.wsgate.jetty.internal.backend;
 
-import io.wsgate.jetty.internal.RelayConnection;
-import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.jetty.internal.RelayConnection;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;
@@ -18,18 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -38,10 +38,11 @@ class BackendRequestHeadTest {
 
     @Test
     void aHeaderHttpCannotCarryIsRefused() {
-        assertThatThrownBy(() -> head("ws://b/", Headers.of("Bad Name", "v")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an HTTP token");
-        assertThatThrownBy(() -> head("ws://b/", Headers.of("X-Nul", "a\u0000b")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0000");
+        // a name that is not a token and a value holding NUL are refused where Headers are built, before any head
+        assertThatThrownBy(() -> Headers.of("Bad Name", "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a token");
+        assertThatThrownBy(() -> Headers.of("X-Nul", "a\u0000b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
         assertThatThrownBy(() -> head("ws://b/", Headers.of("X-Wide", "\u20ac")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+20AC");
         assertThatThrownBy(() -> head("ws://b/", Headers.empty(), "chat\r\nX-Injected: 1"))

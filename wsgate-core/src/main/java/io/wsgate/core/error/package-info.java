@@ -1,0 +1,2 @@
+/** The errors of the gateway: the one table of errors a client can be answered with, and the exceptions wsgate throws. */
+package io.wsgate.core.error;

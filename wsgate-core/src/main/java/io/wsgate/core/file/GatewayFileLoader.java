@@ -1,0 +1,116 @@
+package io.wsgate.core.file;
+
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.PolicyFactory;
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.internal.config.GatewayFileReader;
+import io.wsgate.core.internal.config.PolicyTypes;
+import io.wsgate.core.internal.config.Source;
+import io.wsgate.core.internal.config.YamlNode;
+import io.wsgate.core.internal.config.YamlTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Loads gateway files, with the custom policy factories found through {@link ServiceLoader} plus any given
+ * here. Immutable: the {@code with...} methods return a new loader. {@link GatewayFiles#load(Path)} is the
+ * short form with the defaults.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayFiles.loader()
+ *         .withFactory(new TenantPolicyFactory())
+ *         .load(Path.of("gateway.yaml"));
+ * }</pre>
+ */
+public final class GatewayFileLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayFileLoader.class);
+
+    private final List<PolicyFactory> factories;
+    private final ClassLoader classLoader;
+    private final Clock clock;
+
+    private GatewayFileLoader(List<PolicyFactory> factories, ClassLoader classLoader, Clock clock) {
+        this.factories = List.copyOf(factories);
+        this.classLoader = classLoader;
+        this.clock = clock;
+    }
+
+    static GatewayFileLoader create() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return new GatewayFileLoader(List.of(), cl != null ? cl : GatewayFileLoader.class.getClassLoader(), Clock.systemUTC());
+    }
+
+    /** @return this loader, also knowing that factory (it wins over a {@link ServiceLoader} one of its type) */
+    public GatewayFileLoader withFactory(PolicyFactory factory) {
+        List<PolicyFactory> list = new ArrayList<>(factories);
+        list.add(Objects.requireNonNull(factory, "factory"));
+        return new GatewayFileLoader(list, classLoader, clock);
+    }
+
+    /** @return this loader, finding factories through that class loader (default: the thread's context one) */
+    public GatewayFileLoader withClassLoader(ClassLoader classLoader) {
+        return new GatewayFileLoader(factories, Objects.requireNonNull(classLoader, "classLoader"), clock);
+    }
+
+    /** @return this loader, giving the configuration and its time-based policies that clock (tests drive their own) */
+    public GatewayFileLoader withClock(Clock clock) {
+        return new GatewayFileLoader(factories, classLoader, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * @param file a gateway file, UTF-8 YAML
+     * @return the configuration it declares
+     * @throws GatewayFileException   naming the file, line and key of the first mistake
+     * @throws UncheckedIOException   when the file cannot be read
+     * @throws ConfigurationException when two custom factories claim one type, or one claims a built-in's
+     */
+    public GatewayConfig load(Path file) {
+        Objects.requireNonNull(file, "file");
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader, file.toString());
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+            throw new UncheckedIOException("cannot read gateway file " + file + ": " + why, e);
+        }
+    }
+
+    /**
+     * @param yaml   a gateway file's text
+     * @param source what to call it in messages, e.g. its file name
+     * @return the configuration it declares
+     * @throws GatewayFileException naming the source, line and key of the first mistake
+     */
+    public GatewayConfig parse(String yaml, String source) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(source, "source");
+        try {
+            return read(new StringReader(yaml), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private GatewayConfig read(Reader reader, String name) throws IOException {
+        List<PolicyFactory> found = new ArrayList<>();
+        ServiceLoader.load(PolicyFactory.class, classLoader).forEach(found::add);
+        PolicyTypes types = PolicyTypes.of(found, factories);
+        LOG.debug("custom policy types: {}", types.customTypes());
+        YamlNode root = YamlTrees.parse(reader, name);
+        return new GatewayFileReader(new Source(name), types, clock).read(root);
+    }
+}

@@ -1,0 +1,134 @@
+package io.wsgate.core.policy.limit;
+
+import io.wsgate.api.HandshakeContext;
+import io.wsgate.api.HandshakeDecision;
+import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.error.GatewayError;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The rate-limit-by-key and quota-by-key policies: at most {@code permits} handshakes per {@code period} for
+ * each key (Bucket4j token buckets, one per key). A rate limit refills gradually and refuses with 429
+ * {@code RATE_LIMITED}; a quota refills all at once at the end of each period and refuses with 403
+ * {@code QUOTA_EXCEEDED}; both carry {@code Retry-After} in seconds. State is local to this policy instance
+ * (one gateway process).
+ *
+ * <pre>{@code
+ * HandshakePolicy perUser = RateLimitByKey.rate(10, Duration.ofMinutes(1)).key(RateKey.claim("sub")).build();
+ * HandshakePolicy daily   = RateLimitByKey.quota(1000, Duration.ofDays(1)).key(RateKey.subscription()).build();
+ * }</pre>
+ */
+public final class RateLimitByKey implements HandshakePolicy {
+
+    private final boolean quota;
+    private final long permits;
+    private final Duration period;
+    private final RateKey key;
+    private final KeyedBuckets buckets;
+
+    private RateLimitByKey(Builder b) {
+        this.quota = b.quota;
+        this.permits = b.permits;
+        this.period = b.period;
+        this.key = b.key;
+        this.buckets = new KeyedBuckets(b.permits, b.period, b.quota, b.clock, b.maxKeys);
+    }
+
+    /**
+     * @param permits handshakes allowed per period, per key
+     * @param period  the period
+     * @return a builder of a rate limit (429 {@code RATE_LIMITED})
+     */
+    public static Builder rate(long permits, Duration period) {
+        return new Builder(false, permits, period);
+    }
+
+    /**
+     * @param permits handshakes allowed per period, per key
+     * @param period  the period
+     * @return a builder of a quota (403 {@code QUOTA_EXCEEDED})
+     */
+    public static Builder quota(long permits, Duration period) {
+        return new Builder(true, permits, period);
+    }
+
+    @Override
+    public String name() {
+        return quota ? "quota-by-key" : "rate-limit-by-key";
+    }
+
+    /** @return how many keys are tracked now */
+    public int trackedKeys() {
+        return buckets.size();
+    }
+
+    @Override
+    public CompletionStage<HandshakeDecision> evaluate(HandshakeContext context) {
+        String k = key.of(context).orElse("");
+        long retryAfter = buckets.tryTake(k);
+        if (retryAfter == 0) {
+            return CompletableFuture.completedFuture(HandshakeDecision.proceed());
+        }
+        GatewayError error = quota ? GatewayError.QUOTA_EXCEEDED : GatewayError.RATE_LIMITED;
+        return CompletableFuture.completedFuture(error.reject().withHeader("Retry-After", Long.toString(retryAfter)));
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimitByKey[" + name() + ", " + permits + " per " + period + "]";
+    }
+
+    /** Builds a {@link RateLimitByKey}; not thread-safe. */
+    public static final class Builder {
+        private final boolean quota;
+        private final long permits;
+        private final Duration period;
+        private RateKey key = RateKey.clientIp();
+        private Clock clock = Clock.systemUTC();
+        private int maxKeys = 100_000;
+
+        private Builder(boolean quota, long permits, Duration period) {
+            if (permits < 1) {
+                throw new IllegalArgumentException("permits must be at least 1, got " + permits);
+            }
+            Objects.requireNonNull(period, "period");
+            if (period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("period must be positive, got " + period);
+            }
+            this.quota = quota;
+            this.permits = permits;
+            this.period = period;
+        }
+
+        /** Sets what handshakes are counted under (default: the client's address). */
+        public Builder key(RateKey key) {
+            this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** Sets the time source (default: the system clock); tests drive their own and never sleep. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Sets how many keys are kept before full (idle) buckets are dropped (default 100 000). */
+        public Builder maxKeys(int maxKeys) {
+            if (maxKeys < 1) {
+                throw new IllegalArgumentException("maxKeys must be at least 1, got " + maxKeys);
+            }
+            this.maxKeys = maxKeys;
+            return this;
+        }
+
+        /** @return the policy */
+        public RateLimitByKey build() {
+            return new RateLimitByKey(this);
+        }
+    }
+}
