@@ -3,6 +3,7 @@ package io.wsgate.jetty.internal;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;

@@ -3,6 +3,7 @@ package io.wsgate.jetty.internal;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;

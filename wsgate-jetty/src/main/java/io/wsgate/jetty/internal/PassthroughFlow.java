@@ -9,6 +9,7 @@ import io.wsgate.core.Gateway;
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.core.Scheduler;
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
