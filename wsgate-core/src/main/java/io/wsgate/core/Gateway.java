@@ -2,6 +2,8 @@ package io.wsgate.core;
 
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.CloseCause;
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.internal.handshake.ApiCatalog;
@@ -154,7 +156,7 @@ public final class Gateway {
     public void shutdown() {
         shuttingDown = true;
         for (PairRelay pair : pairs.values()) {
-            pair.close(1001, "gateway shutting down");
+            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
         }
     }
 
@@ -169,7 +171,7 @@ public final class Gateway {
     void pairOpened(PairRelay pair) {
         pairs.put(pair.id(), pair);
         if (shuttingDown) {
-            pair.close(1001, "gateway shutting down");
+            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
             return;
         }
         scheduleTokenExpiry(pair);
@@ -201,7 +203,7 @@ public final class Gateway {
         if (!pair.isClosed()) {
             LOG.info("pair {} of API '{}': its token expired at {}; closing both sides with 1008", pair.id(),
                     pair.api().name(), deadline);
-            pair.close(1008, "token expired");
+            pair.close(CloseStatus.POLICY_VIOLATION, "token expired", CloseCause.TOKEN_EXPIRED);
         }
     }
 

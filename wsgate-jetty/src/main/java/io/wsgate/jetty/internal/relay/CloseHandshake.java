@@ -16,13 +16,17 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>This connection sends one close frame, ever: its own (a relayed close, the gateway's decision),
  *       or its answer to the peer's. Later ones are dropped, and so are data frames behind it.</li>
- *   <li>The peer closed first: once the relay is done with its close frame, it is answered with its
- *       code and no reason. Once the answer is written the connection is closed.</li>
+ *   <li>The peer closed first: in a pair, the relay answers it with the other side's answer (its code
+ *       and reason) or, when the other side ends without one, with the peer's code and no reason; out
+ *       of a pair it is answered at once, the same way. Once the answer is written the connection is
+ *       closed.</li>
  *   <li>The gateway closed first: the connection is read (and what arrives dropped) until the peer's
  *       close comes, then closed.</li>
  *   <li>The peer broke a rule (§7.1.7): it gets its close frame, no answer is awaited, and what it
  *       still sends is read and dropped until it leaves.</li>
- *   <li>The deadline, {@link #TIMEOUT} from this connection's close frame: the connection is aborted.</li>
+ *   <li>The deadline, {@link #TIMEOUT} from the first close frame either way: an answer still awaited
+ *       is written then (the peer's code, no reason) with one more {@link #TIMEOUT} for it; otherwise
+ *       the connection is aborted.</li>
  * </ul>
  *
  * <p>Not thread-safe: its connection calls it under its own monitor (no lock of its own, so the
@@ -36,8 +40,10 @@ final class CloseHandshake {
 
     /** What to do once the relay is done with the peer's close frame. */
     enum AfterRelayed {
-        /** Write the answer now ({@link #echo()}). */
+        /** Write the answer now ({@link #echo()}): no relay will. */
         ANSWER,
+        /** Wait: the relay sends the answer (or the deadline does). */
+        WAIT,
         /** Both close frames have crossed: close the connection. */
         CLOSE,
         /** Nothing: the connection's own close frame is still being written. */
@@ -124,15 +130,19 @@ final class CloseHandshake {
         return received && !outstanding ? AfterWritten.CLOSE : AfterWritten.WAIT;
     }
 
-    /** The relay is done with the peer's close frame (relayed to the other side, or given up on). */
-    AfterRelayed relayed() {
+    /**
+     * The relay is done with the peer's close frame (relayed to the other side, or given up on).
+     *
+     * @param inPair the connection is in a pair, whose relay answers the peer
+     */
+    AfterRelayed relayed(boolean inPair) {
         if (!sent) {
-            return AfterRelayed.ANSWER;
+            return inPair ? AfterRelayed.WAIT : AfterRelayed.ANSWER;
         }
         return written ? AfterRelayed.CLOSE : AfterRelayed.NOTHING;
     }
 
-    /** @return the answer to the peer's close: its code and no reason (empty for an empty close) */
+    /** @return the answer to the peer's close when no other is relayed: its code and no reason (empty for an empty close) */
     ByteBuffer echo() {
         return FrameWriter.closePayload(receivedCode, "");
     }

@@ -1,6 +1,7 @@
 package io.wsgate.jetty.internal.relay;
 
 import io.wsgate.api.ApiLimits;
+import io.wsgate.api.CloseCause;
 import io.wsgate.api.CloseStatus;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Frame;
@@ -178,7 +179,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
         if (r != null) {
             if (!r.isClosed()) {
                 // nothing crossed the pair for the idle timeout: the gateway closes both sides
-                r.close(CloseStatus.GOING_AWAY, "Idle timeout");
+                r.close(CloseStatus.GOING_AWAY, "Idle timeout", CloseCause.IDLE);
             }
             // Else the relay is closing both sides (maybe on another thread, for the other side's
             // timeout): this side's close frame is written or about to be, and the close deadline
@@ -422,6 +423,8 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                 inputDone = true;
                 outstanding = true;
             }
+            // the peer closed first (or answered): the handshake ends within the deadline either way
+            startCloseDeadline();
             return forward(frame);
         }
         synchronized (this) {
@@ -495,12 +498,12 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                 releaseBuffers();
             }
             if (close.isReceived() && !closed) {
-                after = close.relayed();
+                after = close.relayed(relay != null);
             }
             read = !inputDone;
         }
         if (after == CloseHandshake.AfterRelayed.ANSWER) {
-            // the peer closed first: its close is relayed, now it gets its answer (its code, no reason)
+            // the peer closed first, out of a pair: it gets its answer now (its code, no reason); in a pair the relay answers
             writeClose(close.echo(), null);
         } else if (after == CloseHandshake.AfterRelayed.CLOSE) {
             getEndPoint().close();

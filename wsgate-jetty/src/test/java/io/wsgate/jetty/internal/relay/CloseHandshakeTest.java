@@ -14,14 +14,43 @@ class CloseHandshakeTest {
     private final CloseHandshake close = new CloseHandshake();
 
     @Test
-    void aPeerThatClosesFirstIsAnsweredWithItsCodeAndNoReasonThenTheConnectionCloses() {
+    void aPeerThatClosesFirstOutOfAPairIsAnsweredWithItsCodeAndNoReasonThenTheConnectionCloses() {
         close.received(4000, "bye");
-        assertThat(close.relayed()).isEqualTo(CloseHandshake.AfterRelayed.ANSWER);
+        assertThat(close.relayed(false)).isEqualTo(CloseHandshake.AfterRelayed.ANSWER);
         assertThat(close.echo().getShort(0)).isEqualTo((short) 4000);
         assertThat(close.echo().remaining()).isEqualTo(2);
         assertThat(close.claim()).isTrue();
         assertThat(close.written(false)).isEqualTo(CloseHandshake.AfterWritten.CLOSE);
         assertThat(close.end(null, false)).isEqualTo(new SideEnd(SideEnd.Kind.CLOSED, 4000, "bye"));
+    }
+
+    @Test
+    void aPeerThatClosesFirstInAPairWaitsForTheRelaysAnswerThenTheConnectionCloses() {
+        close.received(1000, "bye");
+        assertThat(close.relayed(true)).isEqualTo(CloseHandshake.AfterRelayed.WAIT);
+        // the other side's answer, sent by the relay
+        assertThat(close.claim()).isTrue();
+        assertThat(close.written(false)).isEqualTo(CloseHandshake.AfterWritten.CLOSE);
+    }
+
+    @Test
+    void anAnswerThatComesBeforeTheRelayIsDoneWithThePeersCloseClosesWhenItIs() {
+        close.received(1000, "bye");
+        close.claim();
+        assertThat(close.written(true)).isEqualTo(CloseHandshake.AfterWritten.WAIT);
+        assertThat(close.relayed(true)).isEqualTo(CloseHandshake.AfterRelayed.CLOSE);
+    }
+
+    @Test
+    void anAnswerThatNeverComesIsWrittenAtTheDeadlineWithOneMoreDeadlineForIt() {
+        close.received(4000, "bye");
+        assertThat(close.arm(() -> { })).isTrue();
+        assertThat(close.relayed(true)).isEqualTo(CloseHandshake.AfterRelayed.WAIT);
+        assertThat(close.expired()).isEqualTo(CloseHandshake.AtDeadline.ANSWER);
+        assertThat(close.echo().getShort(0)).isEqualTo((short) 4000);
+        assertThat(close.claim()).isTrue();
+        assertThat(close.arm(() -> { })).as("armed again for the answer").isTrue();
+        assertThat(close.expired()).isEqualTo(CloseHandshake.AtDeadline.ABORT);
     }
 
     @Test
@@ -37,14 +66,14 @@ class CloseHandshakeTest {
         assertThat(close.isSent()).isTrue();
         assertThat(close.written(false)).isEqualTo(CloseHandshake.AfterWritten.WAIT);
         close.received(1001, "");
-        assertThat(close.relayed()).isEqualTo(CloseHandshake.AfterRelayed.CLOSE);
+        assertThat(close.relayed(true)).isEqualTo(CloseHandshake.AfterRelayed.CLOSE);
     }
 
     @Test
     void thePeersCloseArrivingWhileOursIsBeingWrittenClosesOnceOursIsWritten() {
         close.claim();
         close.received(1000, "");
-        assertThat(close.relayed()).isEqualTo(CloseHandshake.AfterRelayed.NOTHING);
+        assertThat(close.relayed(true)).isEqualTo(CloseHandshake.AfterRelayed.NOTHING);
         assertThat(close.written(false)).isEqualTo(CloseHandshake.AfterWritten.CLOSE);
     }
 
