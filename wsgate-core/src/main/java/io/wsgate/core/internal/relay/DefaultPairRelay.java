@@ -50,6 +50,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>When both sides have ended, the {@link PairListener} is told once: who ended the pair, why
  *       ({@link CloseCause}), and the close each side got.</li>
  * </ul>
+ *
+ * <p>Longer than the house's 400 lines: the frame path, both sides' close states and the
+ * {@link io.wsgate.api.ConnectionPair} view (a page of accessors) are one object's, and the close
+ * rules read both sides' states at once.
  */
 public final class DefaultPairRelay implements PairRelay {
 
