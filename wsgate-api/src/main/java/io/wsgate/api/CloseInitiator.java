@@ -1,6 +1,6 @@
 package io.wsgate.api;
 
-/** Who ended a connection pair, as the access log reports it. */
+/** Who ended a connection pair, as the access log reports it; {@link CloseCause} says why. */
 public enum CloseInitiator {
     /** The client sent a close frame or went away. */
     CLIENT,

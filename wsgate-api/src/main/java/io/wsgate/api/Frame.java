@@ -8,7 +8,10 @@ import java.util.Objects;
  * One WebSocket frame as it crosses the gateway.
  *
  * <p>The payload is the transport's own buffer, passed without a copy: it is valid only until
- * the {@link Completion} handed along with the frame has completed, and must not be modified.
+ * the {@link Completion} handed along with the frame has completed. It is writable, and the
+ * transport that writes it may change it: a transport masks a frame to a backend in place (RFC 6455
+ * §5.3), so after it has been sent the payload's bytes are not the frame's any more. Code that
+ * needs them after the send (a policy, a recorder) reads or copies them before.
  *
  * @param type    what kind of frame this is
  * @param payload its unmasked payload (position to limit)
@@ -36,13 +39,13 @@ public record Frame(FrameType type, ByteBuffer payload, boolean first, boolean l
     }
 
     /**
-     * @return the close code of a close frame; 1005 (no code) when its payload is empty
+     * @return the close code of a close frame; {@link CloseStatus#NO_STATUS} (1005) when its payload is empty
      * @throws IllegalStateException when this is not a close frame
      */
     public int closeCode() {
         requireClose();
         if (payload.remaining() < 2) {
-            return 1005;
+            return CloseStatus.NO_STATUS;
         }
         return ((payload.get(payload.position()) & 0xFF) << 8) | (payload.get(payload.position() + 1) & 0xFF);
     }

@@ -1,6 +1,5 @@
 package io.wsgate.api;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,8 +13,9 @@ import java.util.Objects;
  * @param at     when to close the pair
  * @param code   the close code both sides get (a code that may go on the wire, such as 1008)
  * @param reason the close reason, at most 123 bytes of UTF-8
+ * @param cause  why, as the access log and listeners report it ({@link CloseCause#TOKEN_EXPIRED} for a token)
  */
-public record PairDeadline(Instant at, int code, String reason) {
+public record PairDeadline(Instant at, int code, String reason, CloseCause cause) {
 
     /** The attribute a handshake policy leaves a {@link PairDeadline} in. */
     public static final String ATTRIBUTE = "wsgate.pair.deadline";
@@ -23,12 +23,10 @@ public record PairDeadline(Instant at, int code, String reason) {
     /** Checks every field. */
     public PairDeadline {
         Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(reason, "reason");
-        if (!((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))) {
+        Objects.requireNonNull(cause, "cause");
+        if (!CloseStatus.isWireCode(code)) {
             throw new IllegalArgumentException("a pair deadline's close code must be one that may go on the wire, got " + code);
         }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
-            throw new IllegalArgumentException("a close reason is at most 123 bytes of UTF-8, got \"" + reason + "\"");
-        }
+        CloseStatus.of(code, reason); // checks the reason: at most 123 bytes of UTF-8
     }
 }

@@ -1,6 +1,8 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.CloseCause;
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.PairDeadline;
@@ -185,7 +187,7 @@ public final class Gateway {
     public void shutdown() {
         shuttingDown = true;
         for (PairRelay pair : pairs.values()) {
-            pair.close(1001, "gateway shutting down");
+            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
         }
     }
 
@@ -206,7 +208,7 @@ public final class Gateway {
         pairs.put(pair.id(), pair);
         listener.pairOpened(pair);
         if (shuttingDown) {
-            pair.close(1001, "gateway shutting down");
+            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
             return;
         }
         if (pair.api().enforceTokenExpiry() && pair.attributes().get(PairDeadline.ATTRIBUTE) instanceof PairDeadline deadline) {

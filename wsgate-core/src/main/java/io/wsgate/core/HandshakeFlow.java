@@ -1,5 +1,6 @@
 package io.wsgate.core;
 
+import io.wsgate.api.CloseStatus;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.transport.Admission;
 import io.wsgate.core.transport.BackendConnector;
@@ -112,7 +113,7 @@ final class HandshakeFlow {
                     LOG.debug("request {}: client upgrade failed after the backend connected", exchange.requestId(), thrown);
                 }
                 // in no pair: the backend's side reads on only for the answer to this close
-                backend.close(1001, "Client went away");
+                backend.close(CloseStatus.GOING_AWAY, "Client went away");
                 exchange.abandon("client upgrade failed");
                 return;
             }
@@ -121,8 +122,8 @@ final class HandshakeFlow {
                 relay = exchange.establish(connected.subprotocol(), admitted.backend().uri(), clientSide, backend);
             } catch (RuntimeException e) {
                 LOG.debug("request {}: pair not established", exchange.requestId(), e);
-                clientSide.close(1011, "");
-                backend.close(1001, "");
+                clientSide.close(CloseStatus.INTERNAL_ERROR, "");
+                backend.close(CloseStatus.GOING_AWAY, "");
                 return;
             }
             backend.start(relay);

@@ -49,6 +49,15 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
 
     @Test
     void thePairIsClosedWith1008OnBothSidesOnceTheTokenExpiresPlusSkew() throws Exception {
+        AccessLogLines log = AccessLogLines.capture();
+        try {
+            tokenExpiryClosesBothSides(log);
+        } finally {
+            log.close();
+        }
+    }
+
+    private void tokenExpiryClosesBothSides(AccessLogLines log) throws Exception {
         start(api("chat", "/chat", "/backend"));
         RecordingClient c = connect("/chat", tokenExpiringIn(Duration.ofSeconds(60)));
         seen();
@@ -66,6 +75,8 @@ class LiveTokenEndToEndTest extends PolicyTestBase {
         CloseStatus atBackend = backend.closes.poll(10, TimeUnit.SECONDS);
         assertThat(atBackend.getCode()).isEqualTo(1008);
         assertThat(atBackend.getReason()).isEqualTo("token expired");
+        assertThat(log.pairOf("chat")).containsEntry("closedBy", "GATEWAY").containsEntry("closeCause", "TOKEN_EXPIRED")
+                .containsEntry("clientCloseCode", "1008").containsEntry("backendCloseCode", "1008");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wsgate.core.transport;
 
+import io.wsgate.api.CloseCause;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.FrameRelay;
 
@@ -19,4 +20,15 @@ public interface PairRelay extends FrameRelay, ConnectionPair {
      * @param end  how
      */
     void ended(Peer peer, SideEnd end);
+
+    /**
+     * Closes both sides with this code and reason, as the gateway's own decision for this cause (what the
+     * access log and listeners report); {@link io.wsgate.api.ConnectionPair#close(int, String)} is this with
+     * {@link CloseCause#APPLICATION}. Called by the transport (an idle timeout) and the gateway (drain, token expiry).
+     *
+     * @param code   a close code that may be sent on the wire (not 1005, 1006 or 1015)
+     * @param reason a reason; cut to what fits in a close frame
+     * @param cause  why the gateway closes the pair
+     */
+    void close(int code, String reason, CloseCause cause);
 }

@@ -1,5 +1,6 @@
 package io.wsgate.core.transport;
 
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Frame;
 
@@ -44,13 +45,12 @@ public interface TransportSide {
     void abort();
 
     /**
-     * Whether a close frame may carry this code on the wire, sent or received (RFC 6455 §7.4): 1000–1003,
-     * 1007–1014 and 3000–4999. 1004 is reserved, and 1005, 1006 and 1015 only report what happened locally.
+     * Whether a close frame may carry this code on the wire: the rule is {@link CloseStatus#isWireCode}.
      *
      * @param code a close code
      * @return true if a close frame may carry it
      */
     static boolean isWireCloseCode(int code) {
-        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+        return CloseStatus.isWireCode(code);
     }
 }

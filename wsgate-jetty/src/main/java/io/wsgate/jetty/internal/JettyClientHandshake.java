@@ -6,6 +6,7 @@ import io.wsgate.core.transport.ClientHandshake;
 import io.wsgate.core.transport.ErrorResponse;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.core.transport.TransportSide;
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;

@@ -2,8 +2,8 @@ package io.wsgate.jetty.internal;
 
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
-import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.core.Gateway;
+import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.jetty.internal.backend.JettyBackendConnector;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,5 +1,6 @@
 package io.wsgate.jetty.internal;
 
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpStream;

@@ -1,5 +1,5 @@
 /**
  * The Jetty adapter's internals: the passthrough flow (Jetty's handshakes on both sides), the
- * relay's own frame codec on Jetty's end points, and the backend connector.
+ * relay's connections ({@code relay}), and the backend connector.
  */
 package io.wsgate.jetty.internal;

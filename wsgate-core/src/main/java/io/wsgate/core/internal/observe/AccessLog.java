@@ -16,7 +16,8 @@ import java.time.Instant;
 /**
  * Writes one line per connection on the SLF4J logger {@value #LOGGER_NAME} at INFO, as
  * space-separated {@code key=value} fields (values with spaces are quoted): one for every
- * refused handshake and one for every pair when it ends. The connection id is in the MDC under
+ * refused handshake and one for every pair when it ends (who ended it, why, and the close code each
+ * side got from the gateway, 1006 for none). The connection id is in the MDC under
  * {@value #MDC_CONNECTION_ID} while the line is written. Query strings are never logged (they
  * may hold tokens).
  */
@@ -79,11 +80,12 @@ public final class AccessLog {
                 withoutQuery(pair.backendUri()), handshakeMillis, end.durationMillis(),
                 pair.messages(Direction.CLIENT_TO_BACKEND), pair.bytes(Direction.CLIENT_TO_BACKEND),
                 pair.messages(Direction.BACKEND_TO_CLIENT), pair.bytes(Direction.BACKEND_TO_CLIENT),
-                end.closeCode(), end.closedBy(), end.closeReason().isEmpty() ? "-" : quote(end.closeReason())
+                end.closeCode(), end.closedBy(), end.cause(), end.closeReason().isEmpty() ? "-" : quote(end.closeReason()),
+                end.clientGot().code(), end.backendGot().code()
             };
             LOG.info("time={} requestId={} connectionId={} api={} product={} client={} path={} status=101 subprotocol={} backend={} "
                     + "handshakeMs={} durationMs={} messagesIn={} bytesIn={} messagesOut={} bytesOut={} closeCode={} "
-                    + "closedBy={} closeReason={}", fields);
+                    + "closedBy={} closeCause={} closeReason={} clientCloseCode={} backendCloseCode={}", fields);
         } finally {
             MDC.remove(MDC_CONNECTION_ID);
         }

@@ -2,7 +2,9 @@ package io.wsgate.core.internal.relay;
 
 import io.wsgate.core.PairEnd;
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.CloseCause;
 import io.wsgate.api.CloseInitiator;
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
@@ -16,19 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The relay of one established pair, transport-neutral and lock-free.
+ * The relay of one established pair, transport-neutral. It takes no lock: the frame path reads a few
+ * volatile fields, and the close path moves each side's state with compare-and-set.
  *
  * <p>Each direction has one reader (the transport delivers a side's frames one at a time and
  * asks for the next only when the previous {@link Completion} has completed), so the per-direction
  * state (message size, UTF-8 state, counters) has a single writer; the state shared by both
- * directions (who closed, which side has been told to close, which side has ended) is atomic.
+ * directions (each side's close state, which side has ended, who closed) is atomic.
  *
  * <ul>
  *   <li>Data, ping and pong frames are written to the other side as they are, payload not copied;
@@ -37,22 +42,34 @@ import java.util.concurrent.atomic.AtomicReference;
  *       sender with 1009 and the other side with 1001 (sender was the client) or 1011 (the backend).
  *       Text that is not UTF-8 is never relayed: its sender gets 1007, the other side as above.</li>
  *   <li>A close frame is written to the other side with its code and reason; the other side's answer
- *       is not relayed back (the transport answers the first closer itself).</li>
+ *       is relayed back as the first closer's answer, code and reason. If the other side ends without
+ *       answering, the first closer is answered with its own code and no reason (an empty close with an
+ *       empty one). Two closes that cross answer each other.</li>
  *   <li>A side that ends without a relayed close frame gets the other side closed: with the same code
  *       and reason after a close handshake, with 1001 when the client went away and 1011 when the
  *       backend did. 1005, 1006 and 1015 never go on the wire.</li>
- *   <li>When both sides have ended, the {@link PairListener} is told once.</li>
+ *   <li>When both sides have ended, the {@link PairListener} is told once: who ended the pair, why
+ *       ({@link CloseCause}), and the close each side got.</li>
  * </ul>
+ *
+ * <p>Longer than the house's 400 lines: the frame path, both sides' close states and the
+ * {@link io.wsgate.api.ConnectionPair} view (a page of accessors) are one object's, and the close
+ * rules read both sides' states at once.
  */
 public final class DefaultPairRelay implements PairRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultPairRelay.class);
 
-    static final int NORMAL = 1000;
-    static final int GOING_AWAY = 1001;
-    static final int BAD_DATA = 1007;
-    static final int MESSAGE_TOO_BIG = 1009;
-    static final int SERVER_ERROR = 1011;
+    private static final String CLIENT_WENT_AWAY = "Client went away";
+    private static final String BACKEND_FAILED = "Backend failed";
+    private static final CloseStatus NONE = new CloseStatus(CloseStatus.ABNORMAL, "");
+
+    /** A side's close state: no close frame either way yet. */
+    private static final int OPEN = 0;
+    /** The side closed first; the relay owes it an answer (the other side's, or its own code echoed). */
+    private static final int AWAITING_ANSWER = 1;
+    /** The gateway has sent (or is sending) this side its one close frame. */
+    private static final int CLOSE_SENT = 2;
 
     private final PairInfo info;
     private final PairListener listener;
@@ -76,18 +93,22 @@ public final class DefaultPairRelay implements PairRelay {
         this.backend = new Side(Peer.BACKEND, Objects.requireNonNull(backend, "backend"));
     }
 
-    /** Who ended the pair first, with which code. */
-    private record Closer(CloseInitiator who, int code, String reason) {
+    /** Who ended the pair first, why, and with which close. */
+    private record Closer(CloseInitiator who, CloseCause cause, CloseStatus status) {
     }
 
     /** One connection of the pair and the state of the frames it sends. */
     private static final class Side {
         final Peer peer;
         final TransportSide transport;
-        /** The gateway has written or asked for a close frame to this side. */
-        final AtomicBoolean closeSent = new AtomicBoolean();
+        /** {@link #OPEN}, {@link #AWAITING_ANSWER} or {@link #CLOSE_SENT}; never goes back. */
+        final AtomicInteger close = new AtomicInteger(OPEN);
         /** The transport reported this side's end. */
         final AtomicBoolean ended = new AtomicBoolean();
+        /** The code of the close frame this side sent first (while it awaits its answer). */
+        volatile int closedWith = CloseStatus.NO_STATUS;
+        /** The close the gateway sent this side; null while none. */
+        volatile CloseStatus got;
         // Single writer: this side's reader. Read by others through the volatile counters only.
         final Utf8Validator utf8 = new Utf8Validator();
         long messageBytes;
@@ -98,6 +119,10 @@ public final class DefaultPairRelay implements PairRelay {
         Side(Peer peer, TransportSide transport) {
             this.peer = peer;
             this.transport = transport;
+        }
+
+        boolean closing() {
+            return close.get() != OPEN;
         }
     }
 
@@ -115,7 +140,25 @@ public final class DefaultPairRelay implements PairRelay {
 
     /** The code the other side gets when this side failed or broke a rule. */
     private static int failureCode(Peer failed) {
-        return failed == Peer.CLIENT ? GOING_AWAY : SERVER_ERROR;
+        return failed == Peer.CLIENT ? CloseStatus.GOING_AWAY : CloseStatus.INTERNAL_ERROR;
+    }
+
+    private static String failureReason(Peer failed) {
+        return failed == Peer.CLIENT ? CLIENT_WENT_AWAY : BACKEND_FAILED;
+    }
+
+    /** The cause of a close the gateway decided because a side broke a rule, by the code that side got. */
+    private static CloseCause violationCause(int code) {
+        return switch (code) {
+            case CloseStatus.MESSAGE_TOO_BIG -> CloseCause.TOO_BIG;
+            case CloseStatus.BAD_DATA -> CloseCause.BAD_DATA;
+            default -> CloseCause.PROTOCOL_ERROR;
+        };
+    }
+
+    /** A status for the record, whatever a transport reported (never throws). */
+    private static CloseStatus status(int code, String reason) {
+        return code >= 1000 && code <= 4999 ? CloseStatus.truncating(code, reason) : NONE;
     }
 
     // ------------------------------------------------------------------ frames
@@ -129,7 +172,7 @@ public final class DefaultPairRelay implements PairRelay {
             forwardClose(src, dst, frame, done);
             return;
         }
-        if (dst.closeSent.get() || dst.ended.get() || src.closeSent.get()) {
+        if (dst.closing() || dst.ended.get() || src.closing()) {
             // The pair is closing: frames that cross the close are dropped, as a WebSocket endpoint would.
             done.succeeded();
             return;
@@ -143,12 +186,12 @@ public final class DefaultPairRelay implements PairRelay {
             }
             src.messageBytes += length;
             if (src.messageBytes > maxMessageSize) {
-                violation(src, dst, MESSAGE_TOO_BIG, "Message too big");
+                violation(src, dst, CloseStatus.MESSAGE_TOO_BIG, "Message too big");
                 done.succeeded();
                 return;
             }
             if (src.text && !(src.utf8.feed(frame.payload()) && (!frame.last() || src.utf8.complete()))) {
-                violation(src, dst, BAD_DATA, "Invalid UTF-8");
+                violation(src, dst, CloseStatus.BAD_DATA, "Invalid UTF-8");
                 done.succeeded();
                 return;
             }
@@ -174,27 +217,40 @@ public final class DefaultPairRelay implements PairRelay {
     }
 
     private void forwardClose(Side src, Side dst, Frame frame, Completion done) {
-        if (!src.closeSent.compareAndSet(false, true)) {
-            // The answer to a close the gateway sent to this side: the handshake is over on this side.
-            done.succeeded();
-            return;
-        }
-        // From here on the sender's own transport answers its close: the gateway sends it none.
         int code = frame.closeCode();
-        closer.compareAndSet(null, new Closer(initiator(src.peer), code, frame.closeReason()));
-        if (dst.ended.get() || !dst.closeSent.compareAndSet(false, true)) {
+        if (code == CloseStatus.ABNORMAL || code == CloseStatus.TLS_HANDSHAKE) {
+            // Cannot arrive from a conforming transport; never put it on the wire.
+            src.close.compareAndSet(OPEN, CLOSE_SENT);
+            closer.compareAndSet(null, new Closer(initiator(src.peer), CloseCause.FAILED, status(code, "")));
+            closeSide(dst, failureCode(src.peer), failureReason(src.peer));
             done.succeeded();
             return;
         }
+        src.closedWith = code;
+        if (!src.close.compareAndSet(OPEN, AWAITING_ANSWER)) {
+            // The answer to a close the gateway sent to this side: the first closer's answer, if one is awaited.
+            answer(dst, frame, done);
+            return;
+        }
+        // This side closed first: the relay answers it, with the other side's answer.
+        closer.compareAndSet(null, new Closer(initiator(src.peer), CloseCause.NORMAL, status(code, frame.closeReason())));
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} close {} from {}", info.id(), code, src.peer);
         }
-        if (code == 1006 || code == 1015) {
-            // Cannot arrive from a conforming transport; never put it on the wire.
-            dst.transport.close(failureCode(src.peer), "");
+        if (dst.ended.get()) {
+            echo(src);
             done.succeeded();
             return;
         }
+        if (!dst.close.compareAndSet(OPEN, CLOSE_SENT)) {
+            // The other side closed too, at the same time: each close answers the other.
+            answer(dst, frame, done);
+            if (dst.ended.get()) {
+                echo(src);
+            }
+            return;
+        }
+        dst.got = status(code, frame.closeReason());
         dst.transport.send(frame, new Completion() {
             @Override
             public void succeeded() {
@@ -205,22 +261,58 @@ public final class DefaultPairRelay implements PairRelay {
             public void failed(Throwable cause) {
                 LOG.debug("{}: relaying close to {} failed", info.id(), dst.peer, cause);
                 dst.transport.abort();
-                // The sender still gets its close answered by its transport.
+                echo(src);
                 done.succeeded();
             }
         });
     }
 
+    /** Sends this close frame to a side that awaits the answer to its own; else drops it. */
+    private void answer(Side to, Frame close, Completion done) {
+        if (to.ended.get() || !to.close.compareAndSet(AWAITING_ANSWER, CLOSE_SENT)) {
+            done.succeeded();
+            return;
+        }
+        to.got = status(close.closeCode(), close.closeReason());
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} close answer {} to {}", info.id(), to.got.code(), to.peer);
+        }
+        to.transport.send(close, new Completion() {
+            @Override
+            public void succeeded() {
+                done.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                to.transport.abort();
+                done.succeeded();
+            }
+        });
+    }
+
+    /** Answers a side that awaits the answer to its close, and will get none, with its own code and no reason. */
+    private void echo(Side to) {
+        if (to.ended.get() || !to.close.compareAndSet(AWAITING_ANSWER, CLOSE_SENT)) {
+            return;
+        }
+        int code = to.closedWith;
+        to.got = status(code, "");
+        ByteBuffer payload = code == CloseStatus.NO_STATUS ? ByteBuffer.allocate(0)
+                : ByteBuffer.allocate(2).putShort(0, (short) code);
+        to.transport.send(new Frame(FrameType.CLOSE, payload, true, true), Completion.NOOP);
+    }
+
     private void writeFailed(Side src, Side dst, Throwable cause, Completion done) {
-        if (dst.closeSent.get() || dst.ended.get()) {
+        if (dst.closing() || dst.ended.get()) {
             // Lost a race with the close of the destination: the frame was dropped as it would have been.
             done.succeeded();
             return;
         }
         LOG.debug("{}: write to {} failed", info.id(), dst.peer, cause);
-        closer.compareAndSet(null, new Closer(initiator(dst.peer), 1006, ""));
-        boolean abortDst = dst.closeSent.compareAndSet(false, true);
-        closeSide(src, failureCode(dst.peer), dst.peer == Peer.BACKEND ? "Backend failed" : "Client went away");
+        closer.compareAndSet(null, new Closer(initiator(dst.peer), CloseCause.DISCONNECTED, NONE));
+        boolean abortDst = dst.close.compareAndSet(OPEN, CLOSE_SENT);
+        closeSide(src, failureCode(dst.peer), failureReason(dst.peer));
         if (abortDst) {
             dst.transport.abort();
         }
@@ -229,24 +321,29 @@ public final class DefaultPairRelay implements PairRelay {
 
     /** The sender broke a rule: it gets {@code code}, the other side the failure code of the sender. */
     private void violation(Side src, Side dst, int code, String reason) {
-        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, code, reason));
+        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, violationCause(code), status(code, reason)));
         // Claim both sides before closing either: a transport may report an end from inside close().
-        boolean closeSrc = claim(src);
-        boolean closeDst = claim(dst);
+        boolean closeSrc = claim(src, code, reason);
+        boolean closeDst = claim(dst, failureCode(src.peer), failureReason(src.peer));
         if (closeSrc) {
             src.transport.close(code, reason);
         }
         if (closeDst) {
-            dst.transport.close(failureCode(src.peer), src.peer == Peer.CLIENT ? "Client went away" : "Backend failed");
+            dst.transport.close(failureCode(src.peer), failureReason(src.peer));
         }
     }
 
-    private static boolean claim(Side side) {
-        return !side.ended.get() && side.closeSent.compareAndSet(false, true);
+    /** Claims a side's one close frame for the gateway's own close with this code and reason. */
+    private static boolean claim(Side side, int code, String reason) {
+        if (side.ended.get() || !side.close.compareAndSet(OPEN, CLOSE_SENT)) {
+            return false;
+        }
+        side.got = status(code, reason);
+        return true;
     }
 
     private void closeSide(Side side, int code, String reason) {
-        if (claim(side)) {
+        if (claim(side, code, reason)) {
             side.transport.close(code, reason);
         }
     }
@@ -263,21 +360,34 @@ public final class DefaultPairRelay implements PairRelay {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: {} ended {} {}", info.id(), peer, end.kind(), end.code());
         }
-        int code;
-        String reason;
-        if (end.kind() == SideEnd.Kind.CLOSED && TransportSide.isWireCloseCode(end.code())) {
-            code = end.code();
-            reason = end.reason();
-        } else if (end.kind() == SideEnd.Kind.CLOSED && end.code() == 1005) {
-            code = NORMAL;
-            reason = "";
-        } else {
-            code = failureCode(peer);
-            reason = peer == Peer.CLIENT ? "Client went away" : "Backend failed";
+        int code = failureCode(peer);
+        String reason = failureReason(peer);
+        Closer why;
+        switch (end.kind()) {
+            case CLOSED -> {
+                if (CloseStatus.isWireCode(end.code())) {
+                    code = end.code();
+                    reason = end.reason();
+                } else if (end.code() == CloseStatus.NO_STATUS) {
+                    code = CloseStatus.NORMAL;
+                    reason = "";
+                }
+                why = new Closer(initiator(peer), CloseCause.NORMAL, status(end.code(), end.reason()));
+            }
+            case PROTOCOL_ERROR -> {
+                // the transport failed its peer with this code: the gateway's decision
+                if (self.got == null) {
+                    self.got = status(end.code(), end.reason());
+                }
+                why = new Closer(CloseInitiator.GATEWAY, violationCause(end.code()), status(end.code(), end.reason()));
+            }
+            case IDLE_TIMEOUT -> why = new Closer(CloseInitiator.GATEWAY, CloseCause.IDLE, status(code, reason));
+            case DISCONNECTED -> why = new Closer(initiator(peer), CloseCause.DISCONNECTED, NONE);
+            default -> why = new Closer(initiator(peer), CloseCause.FAILED, NONE);
         }
-        CloseInitiator who = end.kind() == SideEnd.Kind.IDLE_TIMEOUT ? CloseInitiator.GATEWAY : initiator(peer);
-        closer.compareAndSet(null, new Closer(who, end.kind() == SideEnd.Kind.CLOSED ? end.code() : code,
-                end.kind() == SideEnd.Kind.CLOSED ? end.reason() : reason));
+        closer.compareAndSet(null, why);
+        // The other side closed first and awaits this one's answer, which will not come now.
+        echo(other);
         closeSide(other, code, reason);
         if (other.ended.get()) {
             report();
@@ -290,10 +400,10 @@ public final class DefaultPairRelay implements PairRelay {
         }
         Closer c = closer.get();
         if (c == null) {
-            c = new Closer(CloseInitiator.GATEWAY, GOING_AWAY, "");
+            c = new Closer(CloseInitiator.GATEWAY, CloseCause.FAILED, NONE);
         }
         long duration = Math.max(0, info.clock().millis() - info.openedAt().toEpochMilli());
-        PairEnd end = new PairEnd(c.who(), c.code(), c.reason(), duration);
+        PairEnd end = new PairEnd(c.who(), c.cause(), c.status(), got(client), got(backend), duration);
         try {
             listener.pairEnded(this, end);
         } catch (RuntimeException e) {
@@ -301,17 +411,29 @@ public final class DefaultPairRelay implements PairRelay {
         }
     }
 
+    /** The close a side got from the gateway; 1006 when it got none (it left first). */
+    private static CloseStatus got(Side side) {
+        CloseStatus got = side.got;
+        return got != null ? got : NONE;
+    }
+
     // ------------------------------------------------------------------ ConnectionPair
 
     @Override
     public void close(int code, String reason) {
-        if (!TransportSide.isWireCloseCode(code)) {
+        close(code, reason, CloseCause.APPLICATION);
+    }
+
+    @Override
+    public void close(int code, String reason, CloseCause cause) {
+        if (!CloseStatus.isWireCode(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent on the wire");
         }
         Objects.requireNonNull(reason, "reason");
-        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, code, reason));
-        boolean closeClient = claim(client);
-        boolean closeBackend = claim(backend);
+        Objects.requireNonNull(cause, "cause");
+        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, cause, status(code, reason)));
+        boolean closeClient = claim(client, code, reason);
+        boolean closeBackend = claim(backend, code, reason);
         if (closeClient) {
             client.transport.close(code, reason);
         }
@@ -322,7 +444,7 @@ public final class DefaultPairRelay implements PairRelay {
 
     @Override
     public boolean isClosed() {
-        return client.closeSent.get() || backend.closeSent.get() || client.ended.get() || backend.ended.get();
+        return client.closing() || backend.closing() || client.ended.get() || backend.ended.get();
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class PairDeadlines {
         if (!pair.isClosed()) {
             LOG.info("pair {} of API '{}': its deadline passed at {} ({}); closing both sides with {}", pair.id(),
                     pair.api().name(), deadline.at(), deadline.reason(), deadline.code());
-            pair.close(deadline.code(), deadline.reason());
+            pair.close(deadline.code(), deadline.reason(), deadline.cause());
         }
     }
 

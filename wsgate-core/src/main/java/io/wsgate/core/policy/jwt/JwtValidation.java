@@ -11,6 +11,8 @@ import com.auth0.jwt.interfaces.Verification;
 import io.wsgate.api.BackendChange;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
+import io.wsgate.api.CloseCause;
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.PairDeadline;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.error.GatewayError;
@@ -229,7 +231,8 @@ public final class JwtValidation implements HandshakePolicy {
                     .withAttribute(CLOCK_SKEW_ATTRIBUTE, Duration.ofSeconds(clockSkew.toSeconds()))
                     // the gateway closes the pair with 1008 once the token has expired (if the API enforces it)
                     .withAttribute(PairDeadline.ATTRIBUTE, new PairDeadline(
-                            verified.getExpiresAtAsInstant().plusSeconds(clockSkew.toSeconds()), 1008, "token expired"));
+                            verified.getExpiresAtAsInstant().plusSeconds(clockSkew.toSeconds()), CloseStatus.POLICY_VIOLATION,
+                            "token expired", CloseCause.TOKEN_EXPIRED));
         }
         for (BackendChange change : source.removal(context.backend(), token)) {
             proceed = proceed.with(change);

@@ -3,7 +3,9 @@ package io.wsgate.core.internal.relay;
 import io.wsgate.core.PairEnd;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
+import io.wsgate.api.CloseCause;
 import io.wsgate.api.CloseInitiator;
+import io.wsgate.api.CloseStatus;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
@@ -189,7 +191,10 @@ class DefaultPairRelayTest {
         relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1011, "Backend failed"));
         assertThat(ends).singleElement().satisfies(e -> {
             assertThat(e.closedBy()).isEqualTo(CloseInitiator.GATEWAY);
+            assertThat(e.cause()).isEqualTo(CloseCause.TOO_BIG);
             assertThat(e.closeCode()).isEqualTo(1009);
+            assertThat(e.backendGot()).isEqualTo(CloseStatus.of(1009, "Message too big"));
+            assertThat(e.clientGot()).isEqualTo(CloseStatus.of(1011, "Backend failed"));
         });
     }
 
@@ -239,21 +244,65 @@ class DefaultPairRelayTest {
     }
 
     @Test
-    void aClientCloseIsRelayedWithItsCodeAndReasonAndItsAnswerIsNotRelayedBack() {
+    void aClientCloseIsRelayedWithItsCodeAndReasonAndTheBackendsAnswerIsTheClientsAnswer() {
         Frame c = close(4000, "bye");
         Done done = forward(Direction.CLIENT_TO_BACKEND, c);
         assertThat(backend.sent).containsExactly(c);
         assertThat(done.succeeded).isEqualTo(1);
+        assertThat(client.sent).as("no answer before the backend's").isEmpty();
 
-        Done answer = forward(Direction.BACKEND_TO_CLIENT, close(4000, "bye"));
+        Frame backendAnswer = close(1000, "see you");
+        Done answer = forward(Direction.BACKEND_TO_CLIENT, backendAnswer);
         assertThat(answer.succeeded).isEqualTo(1);
-        assertThat(client.sent).isEmpty();
+        assertThat(client.sent).containsExactly(backendAnswer);
 
-        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 4000, "bye"));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1000, "see you"));
         relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 4000, "bye"));
         assertThat(client.closes).isEmpty();
         assertThat(backend.closes).isEmpty();
-        assertThat(ends).singleElement().isEqualTo(new PairEnd(CloseInitiator.CLIENT, 4000, "bye", 5000));
+        assertThat(client.sent).hasSize(1);
+        assertThat(ends).singleElement().isEqualTo(new PairEnd(CloseInitiator.CLIENT, CloseCause.NORMAL,
+                CloseStatus.of(4000, "bye"), CloseStatus.of(1000, "see you"), CloseStatus.of(4000, "bye"), 5000));
+    }
+
+    @Test
+    void aBackendThatEndsWithoutAnsweringTheRelayedCloseHasTheClientAnsweredWithItsOwnCodeAndNoReason() {
+        forward(Direction.CLIENT_TO_BACKEND, close(4000, "bye"));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.DISCONNECTED, 1006, ""));
+
+        assertThat(client.sent).singleElement().satisfies(f -> {
+            assertThat(f.closeCode()).isEqualTo(4000);
+            assertThat(f.closeReason()).isEmpty();
+        });
+        assertThat(client.closes).isEmpty();
+        Done late = forward(Direction.BACKEND_TO_CLIENT, close(1000, "too late"));
+        assertThat(late.succeeded).isEqualTo(1);
+        assertThat(client.sent).as("one close frame to the client, ever").hasSize(1);
+    }
+
+    @Test
+    void anEmptyCloseLeftUnansweredIsAnsweredEmpty() {
+        forward(Direction.BACKEND_TO_CLIENT, new Frame(FrameType.CLOSE, ByteBuffer.allocate(0), true, true));
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.DISCONNECTED, 1006, ""));
+
+        assertThat(backend.sent).singleElement().satisfies(f -> assertThat(f.length()).isZero());
+    }
+
+    @Test
+    void twoClosesThatCrossAnswerEachOther() {
+        // both sides closed at once: the client's close reached the relay first, but its write to the
+        // backend has not completed when the backend's own close arrives
+        backend.autoComplete = false;
+        Frame fromClient = close(1000, "client bye");
+        Frame fromBackend = close(1001, "backend bye");
+        Done clientDone = forward(Direction.CLIENT_TO_BACKEND, fromClient);
+        Done backendDone = forward(Direction.BACKEND_TO_CLIENT, fromBackend);
+
+        assertThat(backend.sent).containsExactly(fromClient);
+        assertThat(client.sent).containsExactly(fromBackend);
+        assertThat(backendDone.succeeded).isEqualTo(1);
+        backend.pendingWrites.get(0).succeeded();
+        assertThat(clientDone.succeeded).isEqualTo(1);
     }
 
     @Test
@@ -284,8 +333,13 @@ class DefaultPairRelayTest {
         assertThat(backend.closes).containsExactly("1001 Client went away");
         assertThat(ends).isEmpty();
         relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, "Client went away"));
-        assertThat(ends).singleElement().extracting(PairEnd::closedBy, PairEnd::closeCode)
-                .containsExactly(CloseInitiator.CLIENT, 1001);
+        assertThat(ends).singleElement().satisfies(e -> {
+            assertThat(e.closedBy()).isEqualTo(CloseInitiator.CLIENT);
+            assertThat(e.cause()).isEqualTo(CloseCause.DISCONNECTED);
+            assertThat(e.closeCode()).isEqualTo(1006);
+            assertThat(e.clientGot().code()).isEqualTo(1006);
+            assertThat(e.backendGot()).isEqualTo(CloseStatus.of(1001, "Client went away"));
+        });
     }
 
     @Test
@@ -293,6 +347,28 @@ class DefaultPairRelayTest {
         relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.PROTOCOL_ERROR, 1002, "bad frame"));
 
         assertThat(client.closes).containsExactly("1011 Backend failed");
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1011, "Backend failed"));
+        assertThat(ends).singleElement().satisfies(e -> {
+            assertThat(e.closedBy()).as("the gateway decided").isEqualTo(CloseInitiator.GATEWAY);
+            assertThat(e.cause()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+            assertThat(e.close()).isEqualTo(CloseStatus.of(1002, "bad frame"));
+            assertThat(e.backendGot().code()).isEqualTo(1002);
+            assertThat(e.clientGot().code()).isEqualTo(1011);
+        });
+    }
+
+    @Test
+    void aFrameTooBigForTheTransportIsTheGatewaysDecisionToo() {
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.PROTOCOL_ERROR, 1009, "Frame too big"));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1001, "Client went away"));
+
+        assertThat(backend.closes).containsExactly("1001 Client went away");
+        assertThat(ends).singleElement().satisfies(e -> {
+            assertThat(e.closedBy()).isEqualTo(CloseInitiator.GATEWAY);
+            assertThat(e.cause()).isEqualTo(CloseCause.TOO_BIG);
+            assertThat(e.clientGot().code()).isEqualTo(1009);
+            assertThat(e.backendGot().code()).isEqualTo(1001);
+        });
     }
 
     @Test
@@ -366,7 +442,21 @@ class DefaultPairRelayTest {
 
         assertThat(client.closes).containsExactly("1001 shutdown");
         assertThat(backend.closes).containsExactly("1001 shutdown");
-        assertThat(ends).singleElement().extracting(PairEnd::closedBy).isEqualTo(CloseInitiator.GATEWAY);
+        assertThat(ends).singleElement().extracting(PairEnd::closedBy, PairEnd::cause)
+                .containsExactly(CloseInitiator.GATEWAY, CloseCause.APPLICATION);
+    }
+
+    @Test
+    void aCloseTheGatewayDecidesCarriesItsCause() {
+        relay.close(1008, "token expired", CloseCause.TOKEN_EXPIRED);
+        relay.ended(Peer.CLIENT, new SideEnd(SideEnd.Kind.CLOSED, 1008, "token expired"));
+        relay.ended(Peer.BACKEND, new SideEnd(SideEnd.Kind.CLOSED, 1008, "token expired"));
+
+        assertThat(ends).singleElement().satisfies(e -> {
+            assertThat(e.cause()).isEqualTo(CloseCause.TOKEN_EXPIRED);
+            assertThat(e.clientGot()).isEqualTo(CloseStatus.of(1008, "token expired"));
+            assertThat(e.backendGot()).isEqualTo(CloseStatus.of(1008, "token expired"));
+        });
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
 import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.BackendFailure;
-import io.wsgate.jetty.internal.RelayConnection;
+import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;

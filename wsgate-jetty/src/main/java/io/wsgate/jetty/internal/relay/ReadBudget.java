@@ -1,4 +1,4 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.relay;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

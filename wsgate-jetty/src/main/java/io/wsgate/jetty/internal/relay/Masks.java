@@ -1,4 +1,4 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.relay;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,0 +1,32 @@
+package io.wsgate.api;
+
+/**
+ * Why a connection pair ended, by category, beside {@link CloseInitiator who} ended it: what the
+ * access log writes as {@code closeCause} and what listeners of pair events receive.
+ *
+ * <p>A side's own close ({@link CloseInitiator#CLIENT} or {@link CloseInitiator#BACKEND}) is
+ * {@link #NORMAL}, {@link #DISCONNECTED} or {@link #FAILED}; the others are the gateway's decisions
+ * ({@link CloseInitiator#GATEWAY}).
+ */
+public enum CloseCause {
+    /** A side sent a close frame: the pair ended as the protocol intends; its code says why. */
+    NORMAL,
+    /** A side's connection dropped without a close frame (TCP reset, end of stream, a failed write). */
+    DISCONNECTED,
+    /** A side's transport failed for another reason. */
+    FAILED,
+    /** A side broke the protocol (a bad frame, bad masking, a bad close frame): it got 1002. */
+    PROTOCOL_ERROR,
+    /** A side sent text, or a close reason, that is not UTF-8: it got 1007. */
+    BAD_DATA,
+    /** A side sent a frame or a message over the API's limit: it got 1009. */
+    TOO_BIG,
+    /** Nothing crossed the pair for the API's idle timeout. */
+    IDLE,
+    /** The token the pair was admitted on expired. */
+    TOKEN_EXPIRED,
+    /** The gateway was shut down (drained). */
+    DRAINED,
+    /** The application, or a policy, closed the pair ({@link ConnectionPair#close}). */
+    APPLICATION
+}
