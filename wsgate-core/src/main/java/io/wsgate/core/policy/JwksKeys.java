@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * bad token; the cause is logged, and the keys fetched before stay in use until they expire.
  *
  * <p>A key is used only with the algorithm its {@code alg} names or, without one, with any of
- * {@link Builder#algorithms(JwtAlgorithm...)} that suits its type (RSA: RS* and PS*; EC: ES* on its curve);
+ * {@link Builder#algorithms(JwtAlgorithm, JwtAlgorithm...)} that suits its type (RSA: RS* and PS*; EC: ES* on its curve);
  * HMAC never. Keys whose {@code use} is not {@code sig} are ignored. Thread-safe.
  */
 public final class JwksKeys {
