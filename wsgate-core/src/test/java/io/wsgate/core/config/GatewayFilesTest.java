@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +40,17 @@ class GatewayFilesTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T12:00:00Z"), ZoneOffset.UTC);
     private static final String SECRET = "0123456789abcdef0123456789abcdef";
 
-    private final GatewayFileLoader loader = GatewayFiles.loader().withClock(CLOCK);
+    private final GatewayFileLoader loader = GatewayFiles.loader().withClock(CLOCK).withClassLoader(tenantService());
+
+    /**
+     * @return a class loader that lists {@link TenantPolicyFactory} in {@code META-INF/services}, as a user's jar
+     *         would: the entry lives under tenant-service/, not at the root of the test classes, so that it
+     *         registers a test factory for these tests only
+     */
+    static ClassLoader tenantService() {
+        return new URLClassLoader(new URL[] {GatewayFilesTest.class.getResource("tenant-service/")},
+                GatewayFilesTest.class.getClassLoader());
+    }
 
     private static final String FULL = """
             gateway:

@@ -19,7 +19,7 @@ public final class JettyTuning {
      * Bytes read from a relayed connection at once (websocket-core's default was 4 KiB). A frame
      * that does not fit in the read buffer is gathered into a second one (a copy, and more reads);
      * with 32 KiB, a 16 KiB frame arrives in one read and is relayed as a slice of it. Idle pairs
-     * hold no read buffer ({@link RelayConnection} releases it when it is empty), so this costs no
+     * hold no read buffer ({@link io.wsgate.jetty.internal.relay.RelayConnection} releases it when it is empty), so this costs no
      * memory per pair.
      */
     public static final int INPUT_BUFFER_SIZE = 32 * 1024;

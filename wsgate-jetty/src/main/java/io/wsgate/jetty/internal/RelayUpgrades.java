@@ -18,7 +18,7 @@ import java.util.function.Function;
  * Puts a {@link RelayConnection} on the client's end point where Jetty's server handshake would put
  * a websocket-core {@link WebSocketConnection}: Jetty still reads and checks the client's upgrade
  * request and writes the 101; what runs on the connection afterwards is the gateway's. (The
- * backend's handshake is the gateway's own: {@link BackendHandshake}.)
+ * backend's handshake is the gateway's own: {@link io.wsgate.jetty.internal.backend.BackendHandshake}.)
  */
 public final class RelayUpgrades {
 

@@ -1,9 +1,8 @@
 package io.wsgate.core.policy.jwt;
 
-import com.auth0.jwk.InvalidPublicKeyException;
 import com.auth0.jwk.Jwk;
-import com.auth0.jwk.JwkException;
 import com.auth0.jwk.UrlJwkProvider;
+import io.wsgate.core.error.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * The public keys of a token issuer, read from its JSON Web Key Set URL ({@code jwks_uri}) with
@@ -51,10 +51,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * bad token; the cause is logged, and the keys fetched before stay in use until they expire.
  *
  * <p>A key is used only with the algorithm its {@code alg} names or, without one, with any of
- * {@link Builder#algorithms(JwtAlgorithm...)} that suits its type (RSA: RS* and PS*; EC: ES* on its curve);
+ * {@link Builder#algorithms(JwtAlgorithm, JwtAlgorithm...)} that suits its type (RSA: RS* and PS*; EC: ES* on its curve);
  * HMAC never. Keys whose {@code use} is not {@code sig} are ignored. Thread-safe.
+ *
+ * <p>{@code com.auth0:jwks-rsa} is optional: without it {@link #builder(URI)} throws a {@link ConfigurationException}
+ * naming the artifact. So no catch clause here names one of its types (the verifier would load that type as soon as
+ * this class is linked, and the application would see a {@link NoClassDefFoundError} instead).
  */
 public final class JwksKeys {
+
+    /** The library a key set needs, at the version wsgate is tested with: optional in wsgate-core's POM. */
+    static final String JWKS_RSA = "com.auth0:jwks-rsa:0.24.2";
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -90,9 +97,35 @@ public final class JwksKeys {
      * @param url the key set's URL, {@code https://} (or {@code http://} for a local issuer)
      * @return a builder
      * @throws IllegalArgumentException when the URL is not http(s) with a host
+     * @throws ConfigurationException   when {@code com.auth0:jwks-rsa} is not on the class path: it is an optional
+     *                                  dependency of wsgate-core, which an application using JWKS adds
      */
     public static Builder builder(URI url) {
+        requireJwksRsa(url, JwksKeys::present);
         return new Builder(url);
+    }
+
+    /**
+     * Fails when {@code com.auth0:jwks-rsa} is not on the class path, before any of its classes is needed.
+     *
+     * @param url     the key set asked for, for the message
+     * @param present tells whether a class can be loaded (tests pretend the library is absent)
+     * @throws ConfigurationException naming the artifact to add
+     */
+    static void requireJwksRsa(URI url, Predicate<String> present) {
+        if (!present.test("com.auth0.jwk.UrlJwkProvider")) {
+            throw ConfigurationException.of("JWKS key set " + url, "needs com.auth0:jwks-rsa, which is not on the class path",
+                    "add the dependency " + JWKS_RSA + "; wsgate-bom manages its version");
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, JwksKeys.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** @return the key set's URL */
@@ -171,7 +204,7 @@ public final class JwksKeys {
             // No longer in flight before anyone waiting hears the outcome: a caller that acts on it starts afresh.
             inflight.compareAndSet(result, null);
             result.complete(s);
-        } catch (JwkException | RuntimeException e) {
+        } catch (Exception e) { // a JwkException or a RuntimeException (see the class comment on catch clauses)
             LOG.warn("JWKS {}: the key set could not be fetched ({}); tokens needing a key it lacks are refused",
                     url, e.toString());
             inflight.compareAndSet(result, null);
@@ -197,7 +230,7 @@ public final class JwksKeys {
         }
         try {
             return Optional.of(new Entry(jwk.getPublicKey(), declared, new ConcurrentHashMap<>()));
-        } catch (InvalidPublicKeyException | RuntimeException e) {
+        } catch (Exception e) { // an InvalidPublicKeyException or a RuntimeException (see the class comment)
             LOG.debug("JWKS {}: key '{}' is not a usable public key: {}", url, jwk.getId(), e.toString());
             return Optional.empty();
         }
