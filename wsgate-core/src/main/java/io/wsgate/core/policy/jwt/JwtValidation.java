@@ -9,12 +9,12 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import io.wsgate.api.BackendChange;
-import io.wsgate.api.HandshakeContext;
-import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.CloseCause;
 import io.wsgate.api.CloseStatus;
-import io.wsgate.api.PairDeadline;
+import io.wsgate.api.HandshakeContext;
+import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.PairDeadline;
 import io.wsgate.core.error.GatewayError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -218,11 +217,11 @@ public final class JwtValidation implements HandshakePolicy {
             if (claim.isMissing() || claim.isNull()) {
                 return refuse(context, "claim '" + required.getKey() + "' missing");
             }
-            if (!required.getValue().isEmpty() && !matches(claim, required.getValue())) {
+            if (!required.getValue().isEmpty() && !Claims.matches(claim, required.getValue())) {
                 return refuse(context, "claim '" + required.getKey() + "' has a value not accepted");
             }
         }
-        HandshakeDecision.Proceed proceed = HandshakeDecision.proceed().withAttribute(CLAIMS_ATTRIBUTE, claims(verified));
+        HandshakeDecision.Proceed proceed = HandshakeDecision.proceed().withAttribute(CLAIMS_ATTRIBUTE, Claims.of(verified));
         if (verified.getSubject() != null) {
             proceed = proceed.withAttribute(SUBJECT_ATTRIBUTE, verified.getSubject());
         }
@@ -249,46 +248,6 @@ public final class JwtValidation implements HandshakePolicy {
             v = v.withAnyOfAudience(audiences.toArray(String[]::new));
         }
         return ((JWTVerifier.BaseVerification) v).build(clock);
-    }
-
-    private static boolean matches(Claim claim, Set<String> accepted) {
-        String s = claim.asString();
-        if (s != null) {
-            return accepted.contains(s);
-        }
-        try {
-            List<Object> list = claim.asList(Object.class);
-            if (list != null) {
-                for (Object o : list) {
-                    if (o != null && accepted.contains(String.valueOf(o))) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-        } catch (JWTDecodeException e) {
-            // not a list
-        }
-        Object any = claim.as(Object.class);
-        return any != null && accepted.contains(String.valueOf(any));
-    }
-
-    private static Map<String, Object> claims(DecodedJWT jwt) {
-        Map<String, Object> out = new HashMap<>();
-        for (Map.Entry<String, Claim> e : jwt.getClaims().entrySet()) {
-            if (e.getValue().isNull()) {
-                continue;
-            }
-            try {
-                Object value = e.getValue().as(Object.class);
-                if (value != null) {
-                    out.put(e.getKey(), value);
-                }
-            } catch (JWTDecodeException ex) {
-                LOG.debug("claim '{}' could not be read: {}", e.getKey(), ex.getMessage());
-            }
-        }
-        return Map.copyOf(out);
     }
 
     private HandshakeDecision refuse(HandshakeContext context, String why) {
