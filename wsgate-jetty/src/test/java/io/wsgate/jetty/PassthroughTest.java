@@ -290,16 +290,6 @@ class PassthroughTest extends GatewayTestBase {
     }
 
     @Test
-    void noApiForThePathGives404() throws Exception {
-        startGateway(api("echo", "/echo", "/backend").build());
-        RawResponse r = raw(upgradeRequest("/nothing-here"));
-
-        assertThat(r.status()).isEqualTo(404);
-        assertThat(r.body()).contains("API_NOT_FOUND");
-        assertThat(backend.handshakes).isEmpty();
-    }
-
-    @Test
     void aPlainGetGives426WithUpgradeWebsocket() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());
         RawResponse r = raw("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

@@ -28,9 +28,9 @@ final class Report {
                        double jitPct, double backendCpuPer1k, double driverCpuPct, long errors, double offeredRate) {
     }
 
-    static String render(Orchestrator.Settings s, List<Target> targets,
-                         Map<Orchestrator.Mode, Map<String, List<Orchestrator.Measured>>> results,
-                         Map<String, Orchestrator.Held> held, Map<String, Map<Orchestrator.Mode, Duration>> primedFor,
+    static String render(Settings s, List<Target> targets,
+                         Map<Mode, Map<String, List<Rounds.Measured>>> results,
+                         Map<String, Rounds.Held> held, Map<String, Map<Mode, Duration>> primedFor,
                          List<String> notes, Optional<Path> nginx, long elapsedNanos) {
         StringBuilder out = new StringBuilder();
         out.append("\n## wsgate-bench ").append(s.full() ? "full" : "quick").append(" run\n\n");
@@ -47,10 +47,10 @@ final class Report {
         if (!primedFor.isEmpty()) {
             out.append("Primed before round 1:");
             String sep = " ";
-            for (Map.Entry<String, Map<Orchestrator.Mode, Duration>> t : primedFor.entrySet()) {
+            for (Map.Entry<String, Map<Mode, Duration>> t : primedFor.entrySet()) {
                 out.append(sep).append(t.getKey());
                 String modeSep = " ";
-                for (Map.Entry<Orchestrator.Mode, Duration> m : t.getValue().entrySet()) {
+                for (Map.Entry<Mode, Duration> m : t.getValue().entrySet()) {
                     out.append(String.format(Locale.ROOT, "%s%s %.1f s", modeSep, m.getKey().id, m.getValue().toMillis() / 1000.0));
                     modeSep = ", ";
                 }
@@ -61,11 +61,11 @@ final class Report {
         for (String note : notes) {
             out.append("Note: ").append(note).append('\n');
         }
-        for (Map.Entry<Orchestrator.Mode, Map<String, List<Orchestrator.Measured>>> e : results.entrySet()) {
-            Orchestrator.Mode mode = e.getKey();
+        for (Map.Entry<Mode, Map<String, List<Rounds.Measured>>> e : results.entrySet()) {
+            Mode mode = e.getKey();
             Map<String, Agg> aggs = new java.util.LinkedHashMap<>();
             for (Target t : targets) {
-                List<Orchestrator.Measured> runs = e.getValue().get(t.name());
+                List<Rounds.Measured> runs = e.getValue().get(t.name());
                 if (runs != null) {
                     aggs.put(t.name(), aggregate(runs));
                 }
@@ -100,7 +100,7 @@ final class Report {
             ratios(out, targets, aggs, mode);
         }
         if (!held.isEmpty()) {
-            out.append("\n### concurrency: ").append(Orchestrator.Mode.CONCURRENCY.title).append("\n\n");
+            out.append("\n### concurrency: ").append(Mode.CONCURRENCY.title).append("\n\n");
             Table table = new Table("target", "pairs asked", "opened", "echoed", "alive at end", "open s",
                     "proxy RSS KiB/pair", "proxy heap KiB/pair", "proxy memory KiB/pair", "backend RSS KiB/conn");
             held.forEach((name, h) -> table.row(name, h.result().requested(), h.result().opened(), h.result().verified(),
@@ -135,9 +135,9 @@ final class Report {
         return out.toString();
     }
 
-    private static void ratios(StringBuilder out, List<Target> targets, Map<String, Agg> aggs, Orchestrator.Mode mode) {
+    private static void ratios(StringBuilder out, List<Target> targets, Map<String, Agg> aggs, Mode mode) {
         out.append('\n');
-        boolean open = mode == Orchestrator.Mode.LATENCY;
+        boolean open = mode == Mode.LATENCY;
         for (Target ref : targets) {
             Agg r = aggs.get(ref.name());
             if (!ref.isReference() || r == null) {
@@ -158,7 +158,7 @@ final class Report {
     }
 
     /** Memory per pair: RSS growth, plus the heap growth for a JVM (whose heap is resident from the start). */
-    private static double memory(Orchestrator.Held h) {
+    private static double memory(Rounds.Held h) {
         return Double.isNaN(h.proxyHeapKiB()) ? h.proxyRssKiB() : h.proxyRssKiB() + Math.max(0, h.proxyHeapKiB());
     }
 
@@ -167,7 +167,7 @@ final class Report {
         return Double.isNaN(a.jitPct) ? a.proxyCpuPer1k : a.proxyCpuPer1k * (1 - a.jitPct / 100);
     }
 
-    private static Agg aggregate(List<Orchestrator.Measured> runs) {
+    private static Agg aggregate(List<Rounds.Measured> runs) {
         List<Double> rates = new ArrayList<>();
         Histogram latency = new Histogram(3);
         Histogram cycle = new Histogram(3);
@@ -180,7 +180,7 @@ final class Report {
         long errors = 0;
         long window = 0;
         boolean proxyKnown = true;
-        for (Orchestrator.Measured m : runs) {
+        for (Rounds.Measured m : runs) {
             RunResult r = m.result();
             rates.add(r.perSecond());
             latency.add(r.latency());
