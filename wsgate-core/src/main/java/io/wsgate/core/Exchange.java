@@ -33,7 +33,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -166,10 +165,7 @@ final class Exchange {
             keyToStrip = true;
             initial = withoutSubscriptionKey(initial);
         }
-        Map<String, Object> initialAttributes = new HashMap<>();
-        selected.chain().product().ifPresent(p -> initialAttributes.put(ProductSelection.PRODUCT_ATTRIBUTE, p));
-        selected.key().ifPresent(k -> initialAttributes.put(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, k));
-        HandshakeContext context = new HandshakeContext(requestId, request, api, initial, initialAttributes);
+        HandshakeContext context = new HandshakeContext(requestId, request, api, initial, selected.attributes());
         List<BackendChange> applied = Collections.synchronizedList(new ArrayList<>());
         return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout(), errors(), applied)
                 .thenApply(admission -> admitted(admission, applied));

@@ -308,8 +308,8 @@ public final class GatewayConfig {
 
         /**
          * Sets the scheduler of the gateway's timed work, such as closing a pair when its token expires
-         * (default: {@link Scheduler#jdk()}, one shared daemon thread); tests give a {@link ManualScheduler}
-         * and its clock.
+         * (default: {@link Scheduler#jdk()}, one shared daemon thread); tests give a {@code ManualScheduler}
+         * (wsgate-testing) and its clock.
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

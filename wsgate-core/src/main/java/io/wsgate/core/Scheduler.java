@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the gateway's own timed work outside the relay, today the closing of a pair whose token expired
  * (live-token enforcement). The default, {@link #jdk()}, is one daemon thread shared by every gateway of the
- * process; tests give a {@link ManualScheduler} they advance by hand, together with its clock.
+ * process; tests give a {@code ManualScheduler} (wsgate-testing) they advance by hand, together with its clock.
  */
 @FunctionalInterface
 public interface Scheduler {

@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.ManualScheduler;
+import io.wsgate.testing.ManualScheduler;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

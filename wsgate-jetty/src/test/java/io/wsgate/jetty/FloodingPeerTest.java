@@ -2,7 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.ManualScheduler;
+import io.wsgate.testing.ManualScheduler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;

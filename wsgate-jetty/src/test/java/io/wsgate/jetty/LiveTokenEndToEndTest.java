@@ -2,10 +2,10 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
-import io.wsgate.core.ManualScheduler;
 import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;
 import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.testing.ManualScheduler;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,8 @@ package io.wsgate.core.policy;
 
 import io.wsgate.api.HandshakeDecision;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,6 +34,19 @@ public sealed interface ProductSelection {
         /** @return the key the request carried */
         public Optional<String> key() {
             return subscriptionKey.isEmpty() ? Optional.empty() : Optional.of(subscriptionKey);
+        }
+
+        /**
+         * Called by the gateway (and its testing kit) before the chain runs, on the handshake's thread.
+         *
+         * @return the attributes the chain starts with: {@link #PRODUCT_ATTRIBUTE} and
+         *         {@link #SUBSCRIPTION_KEY_ATTRIBUTE}, each when there is one
+         */
+        public Map<String, Object> attributes() {
+            Map<String, Object> attributes = new HashMap<>(2);
+            chain.product().ifPresent(p -> attributes.put(PRODUCT_ATTRIBUTE, p));
+            key().ifPresent(k -> attributes.put(SUBSCRIPTION_KEY_ATTRIBUTE, k));
+            return Map.copyOf(attributes);
         }
     }
 

@@ -4,19 +4,17 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.file.GatewayFileLoader;
 import io.wsgate.core.file.GatewayFiles;
+import io.wsgate.core.internal.handshake.ErrorResponses;
+import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.policy.ChainStep;
 import io.wsgate.core.policy.ProductDefinition;
+import io.wsgate.core.policy.TestChains;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.RecordingClientHandshake;
-import io.wsgate.core.transport.ScriptedBackends;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,11 +155,11 @@ class GatewayFilesTest {
     @Test
     void loadedPoliciesDecideHandshakesAsTheirBuildersWould() {
         GatewayConfig config = parse(FULL);
-        PolicyTester tester = PolicyTester.forApi(config.apis().get(0));
+        TestChains tester = TestChains.forApi(config.apis().get(0));
         var chain = config.chains("chat").orElseThrow();
 
-        ChainOutcome noOrigin = tester.run(chain, HandshakeRequest.builder().path("/chat").header("X-Key", "k-gold-1").build());
-        ChainOutcome ok = tester.run(chain, HandshakeRequest.builder().path("/chat").header("X-Key", "k-gold-1")
+        ChainResult noOrigin = tester.run(chain, HandshakeRequest.builder().path("/chat").header("X-Key", "k-gold-1").build());
+        ChainResult ok = tester.run(chain, HandshakeRequest.builder().path("/chat").header("X-Key", "k-gold-1")
                 .header("Origin", "https://app.example.com").header("X-Client", "web").build());
 
         assertThat(tester.rejected(noOrigin).rejection().status()).isEqualTo(403);
@@ -203,10 +201,10 @@ class GatewayFilesTest {
                       - check-tenant: { tenant: acme }
                       - custom-authorizer: { type: check-tenant, timeout: 2s, options: { tenant: acme } }
                 """);
-        PolicyTester tester = PolicyTester.forApi(config.apis().get(0));
+        TestChains tester = TestChains.forApi(config.apis().get(0));
 
-        ChainOutcome other = tester.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().header("X-Tenant", "evil").build());
-        ChainOutcome acme = tester.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().header("X-Tenant", "acme").build());
+        ChainResult other = tester.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().header("X-Tenant", "evil").build());
+        ChainResult acme = tester.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().header("X-Tenant", "acme").build());
 
         assertThat(tester.rejected(other).rejection().code()).isEqualTo("TENANT_FORBIDDEN");
         tester.admitted(acme);
@@ -324,14 +322,10 @@ class GatewayFilesTest {
         assertThat(chat.headers().first("WWW-Authenticate")).contains("Bearer realm=\"edge\"");
         assertThat(config.errorResponses().get(GatewayError.UNAUTHORIZED).status()).isEmpty();
 
-        Gateway gateway = Gateway.create(config);
-        RecordingClientHandshake client = RecordingClientHandshake.leaving();
-        String requestId = gateway.handshake(HandshakeRequest.builder().path("/nowhere").build(), "/nowhere", client,
-                ScriptedBackends.never());
-        ErrorResponse response = client.awaitRejection();
+        ErrorResponse response = ErrorResponses.with(config.errorResponses()).render(GatewayError.API_NOT_FOUND, "r-7");
         assertThat(response.status()).isEqualTo(410);
         assertThat(new String(response.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo("no such room (" + requestId + ")");
+                .isEqualTo("no such room (r-7)");
     }
 
     @Test
@@ -709,8 +703,8 @@ class GatewayFilesTest {
                     onHandshake:
                       - set-backend: { choose: "${header.X-Region}", backends: { eu: "ws://eu.geo:80" } }
                 """);
-        PolicyTester old = PolicyTester.forApi(config.apis().get(0));
-        PolicyTester geo = PolicyTester.forApi(config.apis().get(1));
+        TestChains old = TestChains.forApi(config.apis().get(0));
+        TestChains geo = TestChains.forApi(config.apis().get(1));
 
         var refused = old.rejected(old.run(config.apis().get(0).onHandshake(), HandshakeRequest.builder().path("/old").build()));
         var moved = geo.admitted(geo.run(config.apis().get(1).onHandshake(),

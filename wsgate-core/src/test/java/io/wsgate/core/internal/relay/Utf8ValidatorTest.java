@@ -143,4 +143,16 @@ class Utf8ValidatorTest {
             assertThat(validates(bad)).as("0x80 at %d", at).isFalse();
         }
     }
+
+    @Test
+    void utf8ValidatorAcceptsValidAndRejectsSurrogatesAndOverlongs() {
+        Utf8Validator v = new Utf8Validator();
+        assertThat(v.feed(ByteBuffer.wrap("héllo wörld 😀".getBytes(StandardCharsets.UTF_8))) && v.complete()).isTrue();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}))).isFalse();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xC0, (byte) 0x80}))).isFalse();
+        v.reset();
+        assertThat(v.feed(ByteBuffer.wrap(new byte[]{(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))).isFalse();
+    }
 }

@@ -1,8 +1,8 @@
 package io.wsgate.core.policy.backend;
 
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.policy.TestChains;
 import io.wsgate.core.policy.jwt.JwtValidation;
-import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BackendPoliciesTest {
 
-    private final PolicyTester tester = PolicyTester.create()
+    private final TestChains tester = TestChains.create()
             .withAttribute(JwtValidation.CLAIMS_ATTRIBUTE, Map.of("sub", "alice", "region", "eu", "roles", List.of("a", "b")));
 
     private final HandshakeRequest request = HandshakeRequest.builder().path("/room/1").query("x=1&lang=fr")

@@ -2,8 +2,8 @@ package io.wsgate.core.policy.custom;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
+import io.wsgate.core.internal.policy.ChainResult;
+import io.wsgate.core.policy.TestChains;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CustomAuthorizerTest {
 
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
     private final HandshakeRequest request = HandshakeRequest.builder().header("X-User", "alice").build();
 
-    private void assertUnavailable(ChainOutcome outcome) {
-        ChainOutcome.Rejected r = tester.rejected(outcome);
+    private void assertUnavailable(ChainResult outcome) {
+        ChainResult.Rejected r = tester.rejected(outcome);
         assertThat(r.rejection().status()).isEqualTo(503);
         assertThat(r.rejection().code()).isEqualTo("AUTHORIZER_UNAVAILABLE");
     }

@@ -2,8 +2,8 @@ package io.wsgate.core.policy.custom;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
+import io.wsgate.core.internal.policy.ChainResult;
+import io.wsgate.core.policy.TestChains;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,13 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReturnResponseTest {
 
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
 
     @Test
     void refusesEveryHandshakeWithTheConfiguredResponse() {
         ReturnResponse p = ReturnResponse.of(HandshakeDecision.reject(503, "MAINTENANCE", "Back soon.")
                 .withHeader("Retry-After", "60").withBody("{\"down\":true}"));
-        ChainOutcome.Rejected r = tester.rejected(tester.run(p, HandshakeRequest.builder().build()));
+        ChainResult.Rejected r = tester.rejected(tester.run(p, HandshakeRequest.builder().build()));
         assertThat(r.rejection().status()).isEqualTo(503);
         assertThat(r.rejection().headers().first("Retry-After")).contains("60");
         assertThat(r.rejection().body()).isEqualTo("{\"down\":true}");

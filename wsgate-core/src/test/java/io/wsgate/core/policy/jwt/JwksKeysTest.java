@@ -6,9 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.policy.MutableClock;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
+import io.wsgate.core.policy.TestChains;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class JwksKeysTest {
     private static KeyPair second;
 
     private final MutableClock clock = new MutableClock(NOW);
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
     private final AtomicInteger fetches = new AtomicInteger();
     private volatile int status = 200;
     private volatile String body = "";
@@ -116,15 +116,15 @@ class JwksKeysTest {
         return JwtValidation.builder().jwks(keys).clock(clock).build();
     }
 
-    private void assertRefused(ChainOutcome outcome) {
-        ChainOutcome.Rejected r = tester.rejected(outcome);
+    private void assertRefused(ChainResult outcome) {
+        ChainResult.Rejected r = tester.rejected(outcome);
         assertThat(r.rejection().status()).isEqualTo(401);
         assertThat(r.rejection().headers().first("WWW-Authenticate")).contains(JwtValidation.CHALLENGE);
     }
 
     @Test
     void admitsATokenSignedWithTheKeyItsKidNamesInTheKeySet() {
-        ChainOutcome out = tester.run(policy(keys().build()), bearer(token("k1", first)));
+        ChainResult out = tester.run(policy(keys().build()), bearer(token("k1", first)));
 
         assertThat(tester.admitted(out).attributes()).containsEntry(JwtValidation.SUBJECT_ATTRIBUTE, "alice");
     }
@@ -169,7 +169,7 @@ class JwksKeysTest {
         body = keySet(jwk("k1", first, "RS256"), jwk("k2", second, "RS256"));
 
         clock.advance(Duration.ofSeconds(31));
-        ChainOutcome out = tester.run(policy, bearer(token("k2", second)));
+        ChainResult out = tester.run(policy, bearer(token("k2", second)));
 
         tester.admitted(out);
         assertThat(fetches).hasValue(2);
@@ -244,7 +244,7 @@ class JwksKeysTest {
         Executor queued = tasks::add;
         JwtValidation policy = policy(keys().executor(queued).build());
         HandshakeRequest request = bearer(token("k1", first));
-        HandshakeContext context = new HandshakeContext("r-1", request, PolicyTester.TEST_API,
+        HandshakeContext context = new HandshakeContext("r-1", request, TestChains.TEST_API,
                 tester.initialBackendRequest(request), Map.of());
 
         CompletableFuture<HandshakeDecision> decision = policy.evaluate(context).toCompletableFuture();

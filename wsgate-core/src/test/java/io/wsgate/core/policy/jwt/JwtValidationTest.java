@@ -5,8 +5,8 @@ import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.error.GatewayError;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
+import io.wsgate.core.internal.policy.ChainResult;
+import io.wsgate.core.policy.TestChains;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class JwtValidationTest {
     private static KeyPair ec256;
     private static KeyPair ec384;
 
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
 
     @BeforeAll
     static void generateKeys() throws Exception {
@@ -73,7 +73,7 @@ class JwtValidationTest {
     }
 
     private void assertRefused(JwtValidation policy, HandshakeRequest request) {
-        ChainOutcome.Rejected r = tester.rejected(tester.run(policy, request));
+        ChainResult.Rejected r = tester.rejected(tester.run(policy, request));
         assertThat(r.rejection().status()).isEqualTo(401);
         assertThat(r.rejection().code()).isEqualTo("UNAUTHORIZED");
         assertThat(r.rejection().headers().first("WWW-Authenticate")).contains("Bearer error=\"invalid_token\"");
@@ -83,7 +83,7 @@ class JwtValidationTest {
 
     @Test
     void acceptsAValidHs256TokenAndLeavesItsClaims() {
-        ChainOutcome.Admitted ok = tester.admitted(tester.run(hs256().build(), bearer(token(Algorithm.HMAC256(SECRET),
+        ChainResult.Admitted ok = tester.admitted(tester.run(hs256().build(), bearer(token(Algorithm.HMAC256(SECRET),
                 b -> b.withClaim("tenant", "t1")))));
         assertThat(ok.attributes()).containsEntry(JwtValidation.SUBJECT_ATTRIBUTE, "alice")
                 .containsEntry(JwtValidation.EXPIRES_AT_ATTRIBUTE, NOW.plusSeconds(600));
@@ -97,8 +97,8 @@ class JwtValidationTest {
     void acceptsHs384AndHs512Tokens() {
         JwtValidation policy = JwtValidation.builder().clock(CLOCK)
                 .key(JwtKey.hmac(JwtAlgorithm.HS384, SECRET), JwtKey.hmac(JwtAlgorithm.HS512, SECRET)).build();
-        assertThat(tester.run(policy, bearer(token(Algorithm.HMAC384(SECRET))))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(policy, bearer(token(Algorithm.HMAC512(SECRET))))).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.HMAC384(SECRET))))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.HMAC512(SECRET))))).isInstanceOf(ChainResult.Admitted.class);
         assertRefused(policy, bearer(token(Algorithm.HMAC256(SECRET))));
     }
 
@@ -109,10 +109,10 @@ class JwtValidationTest {
         JwtValidation policy = JwtValidation.builder().clock(CLOCK).key(
                 JwtKey.publicKey(JwtAlgorithm.RS256, pub), JwtKey.publicKey(JwtAlgorithm.RS384, pub),
                 JwtKey.publicKey(JwtAlgorithm.RS512, pub), JwtKey.publicKey(JwtAlgorithm.PS256, pub)).build();
-        assertThat(tester.run(policy, bearer(token(Algorithm.RSA256(pub, priv))))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(policy, bearer(token(Algorithm.RSA384(pub, priv))))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(policy, bearer(token(Algorithm.RSA512(pub, priv))))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(policy, bearer(token(Algorithm.RSA256PSS(pub, priv))))).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.RSA256(pub, priv))))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.RSA384(pub, priv))))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.RSA512(pub, priv))))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(policy, bearer(token(Algorithm.RSA256PSS(pub, priv))))).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
@@ -120,9 +120,9 @@ class JwtValidationTest {
         JwtValidation policy = JwtValidation.builder().clock(CLOCK).key(
                 JwtKey.publicKey(JwtAlgorithm.ES256, ec256.getPublic()), JwtKey.publicKey(JwtAlgorithm.ES384, ec384.getPublic())).build();
         assertThat(tester.run(policy, bearer(token(Algorithm.ECDSA256((ECPublicKey) ec256.getPublic(), (ECPrivateKey) ec256.getPrivate())))))
-                .isInstanceOf(ChainOutcome.Admitted.class);
+                .isInstanceOf(ChainResult.Admitted.class);
         assertThat(tester.run(policy, bearer(token(Algorithm.ECDSA384((ECPublicKey) ec384.getPublic(), (ECPrivateKey) ec384.getPrivate())))))
-                .isInstanceOf(ChainOutcome.Admitted.class);
+                .isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
@@ -168,7 +168,7 @@ class JwtValidationTest {
     @Test
     void acceptsARecentlyExpiredTokenWithinTheClockSkew() {
         String justExpired = token(Algorithm.HMAC256(SECRET), b -> b.withExpiresAt(NOW.minusSeconds(20)));
-        assertThat(tester.run(hs256().build(), bearer(justExpired))).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(hs256().build(), bearer(justExpired))).isInstanceOf(ChainResult.Admitted.class);
         assertRefused(hs256().clockSkew(Duration.ZERO).build(), bearer(justExpired));
     }
 
@@ -182,7 +182,7 @@ class JwtValidationTest {
     void refusesATokenWithoutExpiryUnlessAllowed() {
         String noExp = token(Algorithm.HMAC256(SECRET), b -> b.withExpiresAt((Instant) null));
         assertRefused(hs256().build(), bearer(noExp));
-        assertThat(tester.run(hs256().requireExpiration(false).build(), bearer(noExp))).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(hs256().requireExpiration(false).build(), bearer(noExp))).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
@@ -195,7 +195,7 @@ class JwtValidationTest {
     void acceptsAnyOfSeveralIssuersAndAudiences() {
         JwtValidation policy = hs256().issuers("https://other.test/").audiences("billing").build();
         assertThat(tester.run(policy, bearer(token(Algorithm.HMAC256(SECRET), b -> b.withIssuer("https://other.test/")
-                .withAudience("billing", "x"))))).isInstanceOf(ChainOutcome.Admitted.class);
+                .withAudience("billing", "x"))))).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
@@ -204,14 +204,14 @@ class JwtValidationTest {
         assertRefused(policy, bearer(token(Algorithm.HMAC256(SECRET), b -> b.withClaim("scope", "chat:write"))));
         assertRefused(policy, bearer(token(Algorithm.HMAC256(SECRET), b -> b.withClaim("tenant", "t").withClaim("scope", "chat:read"))));
         assertThat(tester.run(policy, bearer(token(Algorithm.HMAC256(SECRET), b -> b.withClaim("tenant", "t")
-                .withArrayClaim("scope", new String[] {"chat:read", "chat:admin"}))))).isInstanceOf(ChainOutcome.Admitted.class);
+                .withArrayClaim("scope", new String[] {"chat:read", "chat:admin"}))))).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
     void takesTheTokenFromAQueryParameterAndRemovesItFromTheBackendRequest() {
         JwtValidation policy = hs256().tokenFrom(TokenSource.queryParameter("access_token")).build();
         HandshakeRequest request = HandshakeRequest.builder().query("room=1&access_token=" + token(Algorithm.HMAC256(SECRET))).build();
-        ChainOutcome.Admitted ok = tester.admitted(tester.run(policy, request));
+        ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
         assertThat(ok.backend().uri().getRawQuery()).isEqualTo("room=1");
     }
 
@@ -220,7 +220,7 @@ class JwtValidationTest {
         JwtValidation policy = hs256().tokenFrom(TokenSource.queryParameter("access_token")).build();
         HandshakeRequest request = HandshakeRequest.builder()
                 .query("room=1&access%5Ftoken=" + token(Algorithm.HMAC256(SECRET)) + "&lang=en").build();
-        ChainOutcome.Admitted ok = tester.admitted(tester.run(policy, request));
+        ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
         assertThat(ok.backend().uri().getRawQuery()).isEqualTo("room=1&lang=en");
     }
 
@@ -228,7 +228,7 @@ class JwtValidationTest {
     void takesTheTokenFromASubprotocolAndRemovesItFromThoseOffered() {
         JwtValidation policy = hs256().tokenFrom(TokenSource.authorizationHeader(), TokenSource.subprotocol("bearer.")).build();
         HandshakeRequest request = HandshakeRequest.builder().subprotocols("chat.v1", "bearer." + token(Algorithm.HMAC256(SECRET))).build();
-        ChainOutcome.Admitted ok = tester.admitted(tester.run(policy, request));
+        ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
         assertThat(ok.backend().subprotocols()).containsExactly("chat.v1");
     }
 
@@ -237,7 +237,7 @@ class JwtValidationTest {
         JwtValidation policy = hs256().tokenFrom(TokenSource.cookie("jwt")).build();
         HandshakeRequest request = HandshakeRequest.builder()
                 .header("Cookie", "theme=dark; jwt=" + token(Algorithm.HMAC256(SECRET)) + "; x=1").build();
-        assertThat(tester.run(policy, request)).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(policy, request)).isInstanceOf(ChainResult.Admitted.class);
         assertRefused(policy, bearer(token(Algorithm.HMAC256(SECRET))));
     }
 
@@ -247,7 +247,7 @@ class JwtValidationTest {
                 .key(JwtKey.hmac(JwtAlgorithm.HS256, SECRET).withKeyId("a"), JwtKey.hmac(JwtAlgorithm.HS256, OTHER_SECRET).withKeyId("b"))
                 .build();
         assertThat(tester.run(policy, bearer(token(Algorithm.HMAC256(OTHER_SECRET), b -> b.withKeyId("b")))))
-                .isInstanceOf(ChainOutcome.Admitted.class);
+                .isInstanceOf(ChainResult.Admitted.class);
         assertRefused(policy, bearer(token(Algorithm.HMAC256(OTHER_SECRET), b -> b.withKeyId("a"))));
         assertRefused(policy, bearer(token(Algorithm.HMAC256(OTHER_SECRET), b -> b.withKeyId("c"))));
     }

@@ -1,10 +1,10 @@
 package io.wsgate.core.policy.limit;
 
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.policy.MutableClock;
+import io.wsgate.core.policy.TestChains;
 import io.wsgate.core.policy.jwt.JwtValidation;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RateLimitByKeyTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
 
     private static HandshakeRequest from(String ip) {
         return HandshakeRequest.builder().clientAddress(new InetSocketAddress(ip, 1234)).build();
@@ -27,9 +27,9 @@ class RateLimitByKeyTest {
     @Test
     void admitsUpToTheLimitThenRefusesWith429AndRetryAfter() {
         RateLimitByKey p = RateLimitByKey.rate(2, Duration.ofMinutes(1)).clock(clock).build();
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        ChainOutcome.Rejected r = tester.rejected(tester.run(p, from("10.0.0.1")));
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        ChainResult.Rejected r = tester.rejected(tester.run(p, from("10.0.0.1")));
         assertThat(r.rejection().status()).isEqualTo(429);
         assertThat(r.rejection().code()).isEqualTo("RATE_LIMITED");
         assertThat(r.rejection().headers().first("Retry-After")).contains("30");
@@ -38,9 +38,9 @@ class RateLimitByKeyTest {
     @Test
     void countsEachKeyApart() {
         RateLimitByKey p = RateLimitByKey.rate(1, Duration.ofMinutes(1)).clock(clock).build();
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(p, from("10.0.0.2"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Rejected.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(p, from("10.0.0.2"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Rejected.class);
     }
 
     @Test
@@ -49,8 +49,8 @@ class RateLimitByKeyTest {
         tester.run(p, from("10.0.0.1"));
         tester.run(p, from("10.0.0.1"));
         clock.advance(Duration.ofSeconds(30));
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Rejected.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Rejected.class);
     }
 
     @Test
@@ -60,29 +60,29 @@ class RateLimitByKeyTest {
         tester.run(p, req);
         tester.run(p, req);
         clock.advance(Duration.ofMinutes(30));
-        ChainOutcome.Rejected r = tester.rejected(tester.run(p, req));
+        ChainResult.Rejected r = tester.rejected(tester.run(p, req));
         assertThat(r.rejection().status()).isEqualTo(403);
         assertThat(r.rejection().code()).isEqualTo("QUOTA_EXCEEDED");
         assertThat(r.rejection().headers().first("Retry-After")).contains("1800");
         clock.advance(Duration.ofMinutes(30));
-        assertThat(tester.run(p, req)).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(p, req)).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
     void countsByAVerifiedClaim() {
         RateLimitByKey p = RateLimitByKey.rate(1, Duration.ofMinutes(1)).clock(clock).key(RateKey.claim("sub")).build();
-        PolicyTester alice = tester.withAttribute(JwtValidation.CLAIMS_ATTRIBUTE, Map.of("sub", "alice"));
-        PolicyTester bob = tester.withAttribute(JwtValidation.CLAIMS_ATTRIBUTE, Map.of("sub", "bob"));
-        assertThat(alice.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(bob.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(alice.run(p, from("10.0.0.2"))).isInstanceOf(ChainOutcome.Rejected.class);
+        TestChains alice = tester.withAttribute(JwtValidation.CLAIMS_ATTRIBUTE, Map.of("sub", "alice"));
+        TestChains bob = tester.withAttribute(JwtValidation.CLAIMS_ATTRIBUTE, Map.of("sub", "bob"));
+        assertThat(alice.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(bob.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(alice.run(p, from("10.0.0.2"))).isInstanceOf(ChainResult.Rejected.class);
     }
 
     @Test
     void countsHandshakesWithoutAKeyTogether() {
         RateLimitByKey p = RateLimitByKey.rate(1, Duration.ofMinutes(1)).clock(clock).key(RateKey.subscription()).build();
-        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(tester.run(p, from("10.0.0.2"))).isInstanceOf(ChainOutcome.Rejected.class);
+        assertThat(tester.run(p, from("10.0.0.1"))).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(tester.run(p, from("10.0.0.2"))).isInstanceOf(ChainResult.Rejected.class);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.wsgate.core.policy.network;
 
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.testing.ChainOutcome;
-import io.wsgate.testing.PolicyTester;
+import io.wsgate.core.internal.policy.ChainResult;
+import io.wsgate.core.policy.TestChains;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,30 +10,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CheckOriginTest {
 
-    private final PolicyTester tester = PolicyTester.create();
+    private final TestChains tester = TestChains.create();
     private final CheckOrigin policy = CheckOrigin.of("https://app.example.com", "https://*.example.org", "http://localhost:3000");
 
-    private ChainOutcome run(String origin) {
+    private ChainResult run(String origin) {
         return tester.run(policy, HandshakeRequest.builder().header("Origin", origin).build());
     }
 
-    private void assertForbidden(ChainOutcome outcome) {
-        ChainOutcome.Rejected r = tester.rejected(outcome);
+    private void assertForbidden(ChainResult outcome) {
+        ChainResult.Rejected r = tester.rejected(outcome);
         assertThat(r.rejection().status()).isEqualTo(403);
         assertThat(r.rejection().code()).isEqualTo("ORIGIN_FORBIDDEN");
     }
 
     @Test
     void admitsAnExactOriginWhateverItsCaseAndDefaultPort() {
-        assertThat(run("https://app.example.com")).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(run("HTTPS://App.Example.com:443")).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(run("http://localhost:3000")).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(run("https://app.example.com")).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(run("HTTPS://App.Example.com:443")).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(run("http://localhost:3000")).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test
     void admitsSubdomainsOfAWildcardButNotTheDomainItself() {
-        assertThat(run("https://a.example.org")).isInstanceOf(ChainOutcome.Admitted.class);
-        assertThat(run("https://a.b.example.org")).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(run("https://a.example.org")).isInstanceOf(ChainResult.Admitted.class);
+        assertThat(run("https://a.b.example.org")).isInstanceOf(ChainResult.Admitted.class);
         assertForbidden(run("https://example.org"));
         assertForbidden(run("https://evilexample.org"));
     }
@@ -52,7 +52,7 @@ class CheckOriginTest {
     void refusesAMissingOriginUnlessAllowed() {
         assertForbidden(tester.run(policy, HandshakeRequest.builder().build()));
         CheckOrigin lenient = CheckOrigin.builder().allow("https://app.example.com").allowMissing(true).build();
-        assertThat(tester.run(lenient, HandshakeRequest.builder().build())).isInstanceOf(ChainOutcome.Admitted.class);
+        assertThat(tester.run(lenient, HandshakeRequest.builder().build())).isInstanceOf(ChainResult.Admitted.class);
     }
 
     @Test

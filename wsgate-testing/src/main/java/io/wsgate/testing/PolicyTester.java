@@ -4,24 +4,17 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.core.internal.handshake.ApiCatalog;
-import io.wsgate.core.internal.handshake.BackendRequests;
+import io.wsgate.core.internal.handshake.StandaloneChain;
 import io.wsgate.core.internal.policy.ChainResult;
-import io.wsgate.core.internal.policy.ChainRunner;
 import io.wsgate.core.policy.ApiChains;
 import io.wsgate.core.policy.EffectiveChain;
-import io.wsgate.core.policy.Policies;
 import io.wsgate.core.policy.PolicyCatalog;
-import io.wsgate.core.policy.ProductSelection;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one policy, a list of policies or an API's effective chain on a handshake request, without a
@@ -96,18 +89,17 @@ public final class PolicyTester {
     }
 
     /**
+     * Called by a test, on its thread.
+     *
      * @param request a client request
      * @return the backend request the chain starts from
      */
     public BackendRequest initialBackendRequest(HandshakeRequest request) {
-        String gateway = api.gateways().isEmpty() ? "test" : api.gateways().get(0);
-        String rest = ApiCatalog.of(gateway, List.of(api)).route(request.path())
-                .map(ApiCatalog.Route::restPath).orElse("");
-        return BackendRequests.initial(api, request, rest);
+        return StandaloneChain.initialBackend(api, request);
     }
 
     /**
-     * Runs one policy.
+     * Runs one policy, on the calling thread (an asynchronous policy's stage is awaited up to the timeout).
      *
      * @param policy  the policy
      * @param request the client request
@@ -123,26 +115,10 @@ public final class PolicyTester {
      * @param policies the policies, in order
      * @param request  the client request
      * @return the outcome
+     * @throws IllegalArgumentException when a policy is a {@code base} marker (run an {@link EffectiveChain})
      */
     public ChainOutcome run(List<HandshakePolicy> policies, HandshakeRequest request) {
-        for (HandshakePolicy p : policies) {
-            if (Policies.isBase(p)) {
-                throw new IllegalArgumentException("a base marker is resolved by PolicyCatalog; run an EffectiveChain instead");
-            }
-        }
-        var stage = ChainRunner.run(policies, requestId, request, api, initialBackendRequest(request), attributes)
-                .toCompletableFuture();
-        try {
-            return outcome(stage.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return new ChainOutcome.Failed(new TimeoutException("the chain did not complete within " + timeout),
-                    "(timeout)", attributes);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the chain", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the chain runner failed", e.getCause());
-        }
+        return outcome(StandaloneChain.run(policies, api, request, requestId, attributes, timeout));
     }
 
     /**
@@ -165,19 +141,7 @@ public final class PolicyTester {
      * @return the outcome; a refused subscription is a {@link ChainOutcome.Rejected} by {@code subscription}
      */
     public ChainOutcome run(ApiChains chains, HandshakeRequest request) {
-        ProductSelection selection = chains.select(request);
-        if (selection instanceof ProductSelection.Refused refused) {
-            return new ChainOutcome.Rejected(refused.rejection(), "subscription", attributes);
-        }
-        ProductSelection.Selected selected = (ProductSelection.Selected) selection;
-        PolicyTester t = withApi(chains.api());
-        if (selected.key().isPresent()) {
-            t = t.withAttribute(ProductSelection.SUBSCRIPTION_KEY_ATTRIBUTE, selected.subscriptionKey());
-        }
-        if (selected.chain().product().isPresent()) {
-            t = t.withAttribute(ProductSelection.PRODUCT_ATTRIBUTE, selected.chain().product().get());
-        }
-        return t.run(selected.chain(), request);
+        return outcome(StandaloneChain.run(chains, request, requestId, attributes, timeout));
     }
 
     /**

@@ -1,9 +1,11 @@
-package io.wsgate.core;
+package io.wsgate.testing;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.ErrorOverride;
+import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.Policies;
 import io.wsgate.core.policy.PolicyCatalog;
@@ -38,8 +40,9 @@ import java.util.concurrent.CompletionStage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's Policies and Errors examples, line for line (between the markers), so that they keep compiling
- * and building valid configurations.
+ * The README's Policies, Errors and PolicyTester examples, line for line (between the markers), so that they keep
+ * compiling, building valid configurations and deciding as the README says. Here rather than in wsgate-core: the
+ * live-token and PolicyTester snippets use this module's {@link ManualScheduler} and {@link PolicyTester}.
  */
 class ReadmePolicyExamplesTest {
 
@@ -144,6 +147,18 @@ class ReadmePolicyExamplesTest {
     }
 
     @Test
+    void theReadmesPolicyTesterExampleAdmitsTheTenant() {
+        // ---- README: a policy of your own, run by PolicyTester
+        HandshakePolicy tenant = HandshakePolicy.of("tenant", ctx ->
+                ctx.request().header("X-Tenant").isPresent()
+                        ? HandshakeDecision.proceed().withHeader("X-Verified-Tenant", ctx.request().header("X-Tenant").get())
+                        : HandshakeDecision.reject(403, "TENANT_MISSING", "X-Tenant header required"));
+
+        ChainOutcome outcome = PolicyTester.create().run(tenant, HandshakeRequest.builder().header("X-Tenant", "acme").build());
+        assertThat(PolicyTester.create().admitted(outcome).backend().headers().first("X-Verified-Tenant")).contains("acme");
+    }
+
+    @Test
     void theReadmeSnippetsAreTheOnesThisTestMirrors() throws Exception {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
         for (String line : new String[] {
@@ -152,7 +167,9 @@ class ReadmePolicyExamplesTest {
                 "HandshakePolicy region = BackendPolicies.setBackend(\"${claim.region}\",",
                 ".errorResponse(\"chat\", GatewayError.UNAUTHORIZED, ErrorOverride.builder()",
                 "HandshakePolicy closed = ReturnResponse.of(HandshakeDecision.reject(503, \"MAINTENANCE\", \"Back soon.\")",
-                ".tokenFrom(TokenSource.authorizationHeader(), TokenSource.queryParameter(\"access_token\"),"}) {
+                ".tokenFrom(TokenSource.authorizationHeader(), TokenSource.queryParameter(\"access_token\"),",
+                "ChainOutcome outcome = PolicyTester.create().run(tenant, HandshakeRequest.builder().header(\"X-Tenant\", \"acme\").build());",
+                "ManualScheduler time = ManualScheduler.startingAt(Instant.now());"}) {
             assertThat(readme).contains(line);
         }
     }

@@ -1,5 +1,6 @@
-package io.wsgate.core;
+package io.wsgate.testing;
 
+import io.wsgate.core.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import java.util.PriorityQueue;
 /**
  * A {@link Scheduler} and its {@link Clock} that only move when a test says so: give both to the gateway
  * ({@code GatewayConfig.builder().clock(time.clock()).scheduler(time)}), then {@link #advance} the time; the
- * tasks that fall due run on the calling thread, in due order. Nothing ever sleeps. Thread-safe.
+ * tasks that fall due run on the calling thread (the test's), in due order. Nothing ever sleeps. Thread-safe:
+ * the gateway schedules from its own threads while the test advances.
  *
  * <pre>{@code
  * ManualScheduler time = ManualScheduler.startingAt(Instant.now());

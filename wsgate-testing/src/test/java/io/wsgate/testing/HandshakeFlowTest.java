@@ -1,4 +1,4 @@
-package io.wsgate.core;
+package io.wsgate.testing;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.Completion;
@@ -8,12 +8,14 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.Gateway;
+import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.GatewayListener;
+import io.wsgate.core.HandshakeOutcome;
+import io.wsgate.core.PairEnd;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.PairRelay;
-import io.wsgate.core.transport.RecordingClientHandshake;
-import io.wsgate.core.transport.ScriptedBackends;
-import io.wsgate.core.transport.RecordingSide;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -28,7 +30,10 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The whole handshake driven by the gateway through the two transport ports, as an adapter hands it over. */
+/**
+ * The whole handshake driven by the gateway through the two transport ports, as an adapter hands it over: core's
+ * flow, tested here with the public fakes of this module (core's own tests cannot depend on them).
+ */
 class HandshakeFlowTest {
 
     private static HandshakeRequest.Builder upgrade(String path) {
@@ -84,20 +89,20 @@ class HandshakeFlowTest {
     void anUnreachableBackendIsFailedOverAndThePairStartsOnBothSidesOnlyAfterTheClientIsUpgraded() throws Exception {
         Events events = new Events();
         Gateway gateway = Gateway.create(config(), List.of(events));
-        RecordingSide client = new RecordingSide();
-        RecordingSide backend = new RecordingSide();
+        RecordingTransportSide client = RecordingTransportSide.create();
+        RecordingTransportSide backend = RecordingTransportSide.create();
         ScriptedBackends backends = ScriptedBackends.answering(UNREACHABLE, BackendOutcome.connected(backend, "chat"));
         RecordingClientHandshake port = RecordingClientHandshake.upgradingTo(client);
 
         gateway.handshake(upgrade("/echo/room").query("access_token=secret").build(), "/echo/room", port, backends);
 
-        assertThat(backends.requests).extracting(r -> r.uri()).containsExactly(
+        assertThat(backends.requests()).extracting(r -> r.uri()).containsExactly(
                 URI.create("ws://10.0.0.1:9000/a/room?access_token=secret"), URI.create("ws://10.0.0.2:9000/b/room?access_token=secret"));
-        assertThat(port.upgradedWith).isCompletedWithValue("chat");
-        assertThat(port.rejected).isNotDone();
-        PairRelay relay = backend.started.getNow(null);
+        assertThat(port.upgradedWith()).isCompletedWithValue("chat");
+        assertThat(port.rejected()).isNotDone();
+        PairRelay relay = backend.relay().orElse(null);
         assertThat(relay).as("the backend side was started").isNotNull();
-        assertThat(client.started).isCompletedWithValue(relay);
+        assertThat(client.started()).isCompletedWithValue(relay);
         assertThat(gateway.openPairs()).isEqualTo(1);
         assertThat(gateway.pendingHandshakes()).isZero();
         assertThat(events.seen).containsExactly("started /echo/room", "accepted echo 101 none", "opened echo");
@@ -153,7 +158,7 @@ class HandshakeFlowTest {
         RecordingClientHandshake port = RecordingClientHandshake.leaving();
         gateway.handshake(upgrade("/echo").build(), "/echo", port, backends);
         assertThat(port.awaitRejection().code()).isEqualTo("POLICY_ERROR");
-        assertThat(backends.requests).hasSize(1);
+        assertThat(backends.requests()).hasSize(1);
         assertThat(events.seen).endsWith("failed echo 500 POLICY_ERROR");
     }
 
@@ -161,11 +166,11 @@ class HandshakeFlowTest {
     void aClientThatLeavesBeforeItsUpgradeGetsItsBackendClosedAndNoPair() throws Exception {
         Events events = new Events();
         Gateway gateway = Gateway.create(config(), List.of(events));
-        RecordingSide backend = new RecordingSide();
+        RecordingTransportSide backend = RecordingTransportSide.create();
         gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.leaving(),
                 ScriptedBackends.answering(BackendOutcome.connected(backend, "")));
-        assertThat(backend.closes).containsExactly("1001 Client went away");
-        assertThat(backend.started).isNotDone();
+        assertThat(backend.closes()).containsExactly("1001 Client went away");
+        assertThat(backend.started()).isNotDone();
         assertThat(gateway.openPairs()).isZero();
         assertThat(gateway.pendingHandshakes()).isZero();
         assertThat(events.seen).endsWith("failed echo 499 ABANDONED");
@@ -199,10 +204,10 @@ class HandshakeFlowTest {
         };
         Events after = new Events();
         Gateway gateway = Gateway.create(config(), List.of(broken, after));
-        RecordingSide client = new RecordingSide();
+        RecordingTransportSide client = RecordingTransportSide.create();
         gateway.handshake(upgrade("/echo").build(), "/echo", RecordingClientHandshake.upgradingTo(client),
-                ScriptedBackends.answering(BackendOutcome.connected(new RecordingSide(), "")));
-        assertThat(client.started).isDone();
+                ScriptedBackends.answering(BackendOutcome.connected(RecordingTransportSide.create(), "")));
+        assertThat(client.started()).isDone();
         assertThat(after.seen).as("the next listener still hears every event")
                 .containsExactly("started /echo", "accepted echo 101 none", "opened echo");
     }
