@@ -2,11 +2,11 @@ package io.wsgate.jetty.internal.backend;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
-import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.HandshakeRules;
+import io.wsgate.core.transport.LogSafe;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.jetty.internal.RelayUpgrades;
 import io.wsgate.jetty.internal.relay.RelayConnection;
