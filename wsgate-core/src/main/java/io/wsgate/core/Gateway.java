@@ -6,6 +6,7 @@ import io.wsgate.api.CloseStatus;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.PairDeadline;
+import io.wsgate.core.error.ErrorOverride;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
 import io.wsgate.core.internal.handshake.ErrorResponses;

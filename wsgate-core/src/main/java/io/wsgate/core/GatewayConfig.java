@@ -1,11 +1,12 @@
 package io.wsgate.core;
 
-import io.wsgate.core.error.ConfigurationException;
-import io.wsgate.core.error.GatewayError;
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.ErrorOverride;
+import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.ApiChains;
-import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.PolicyCatalog;
+import io.wsgate.core.policy.limit.ConnectionLimiter;
 
 import java.time.Clock;
 import java.time.Duration;

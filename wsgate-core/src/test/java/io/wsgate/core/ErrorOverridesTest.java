@@ -5,6 +5,7 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.error.ConfigurationException;
+import io.wsgate.core.error.ErrorOverride;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.transport.Admission;
 import io.wsgate.core.transport.BackendFailure;

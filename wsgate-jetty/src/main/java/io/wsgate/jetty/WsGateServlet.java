@@ -41,6 +41,9 @@ import java.util.Objects;
  * The servlet runs on Jetty ee10 only: it needs Jetty's websocket-core, not the
  * {@code jakarta.websocket} API.
  */
+// "exports": the Servlet API this class shows is an optional dependency of io.wsgate.jetty (requires static), not
+// required transitively: an application that uses the servlet requires it itself.
+@SuppressWarnings("exports")
 public final class WsGateServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

@@ -1,7 +1,7 @@
 package io.wsgate.jetty;
 
-import io.wsgate.core.ErrorOverride;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.core.error.ErrorOverride;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;

@@ -1,7 +1,6 @@
 package io.wsgate.jetty.internal;
 
 import io.wsgate.jetty.internal.relay.RelayConnection;
-import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
@@ -11,7 +10,6 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
-import java.util.EventListener;
 import java.util.function.Function;
 
 /**
@@ -20,7 +18,7 @@ import java.util.function.Function;
  * request and writes the 101; what runs on the connection afterwards is the gateway's. (The
  * backend's handshake is the gateway's own: {@link io.wsgate.jetty.internal.backend.BackendHandshake}.)
  */
-public final class RelayUpgrades {
+final class RelayUpgrades {
 
     private RelayUpgrades() {
     }
@@ -66,18 +64,11 @@ public final class RelayUpgrades {
             public Object setAttribute(String name, Object value) {
                 if (HttpStream.UPGRADE_CONNECTION_ATTRIBUTE.equals(name) && value instanceof WebSocketConnection jetty) {
                     RelayConnection relay = side.apply(jetty.getEndPoint());
-                    listen(relay, getConnectionMetaData().getConnector().getEventListeners());
+                    relay.addEventListeners(getConnectionMetaData().getConnector().getEventListeners());
                     value = relay;
                 }
                 return super.setAttribute(name, value);
             }
         };
-    }
-
-    /** Adds a connector's connection listeners to a connection made outside the connector's own factories. */
-    public static void listen(Connection connection, Iterable<? extends EventListener> listeners) {
-        for (EventListener l : listeners) {
-            connection.addEventListener(l);
-        }
     }
 }

@@ -4,8 +4,8 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
-import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.HandshakeRules;
+import io.wsgate.core.transport.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,11 +2,11 @@ package io.wsgate.core.internal.handshake;
 
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.Headers;
-import io.wsgate.core.transport.BackendFailure;
-import io.wsgate.core.transport.HandshakeRules;
-import io.wsgate.core.ErrorOverride;
-import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.error.ErrorOverride;
 import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.ErrorResponse;
+import io.wsgate.core.transport.HandshakeRules;
 
 import java.util.HashMap;
 import java.util.Locale;

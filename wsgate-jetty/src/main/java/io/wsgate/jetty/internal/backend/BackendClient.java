@@ -1,6 +1,5 @@
 package io.wsgate.jetty.internal.backend;
 
-import io.wsgate.jetty.internal.JettyTuning;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -30,7 +29,7 @@ public final class BackendClient extends ContainerLifeCycle {
         this.connector = connector;
         this.owned = owned;
         // looked up at each resolution: the connector's executor and scheduler exist once it has started
-        this.resolver = new JettyTuning.LiteralFirstResolver(
+        this.resolver = new LiteralFirstResolver(
                 () -> new SocketAddressResolver.Async(connector.getExecutor(), connector.getScheduler(), RESOLUTION_TIMEOUT_MS));
         if (owned) {
             addManaged(connector);

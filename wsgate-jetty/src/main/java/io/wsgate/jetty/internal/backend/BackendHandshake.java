@@ -2,8 +2,8 @@ package io.wsgate.jetty.internal.backend;
 
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.Headers;
-import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.BackendFailure;
+import io.wsgate.core.transport.LogSafe;
 import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;

@@ -2,13 +2,12 @@ package io.wsgate.jetty.internal.backend;
 
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.BackendRequest;
-import io.wsgate.core.internal.observe.LogSafe;
 import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.BackendFailure;
 import io.wsgate.core.transport.BackendOutcome;
 import io.wsgate.core.transport.HandshakeRules;
+import io.wsgate.core.transport.LogSafe;
 import io.wsgate.core.transport.Peer;
-import io.wsgate.jetty.internal.RelayUpgrades;
 import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnectionFactory;
@@ -219,7 +218,7 @@ public final class JettyBackendConnector implements BackendConnector {
                 }
                 return new BackendHandshake(endPoint, connector.getExecutor(), request, key, head.duplicate(), ep -> {
                     RelayConnection relay = side.apply(ep);
-                    RelayUpgrades.listen(relay, connector.getEventListeners());
+                    relay.addEventListeners(connector.getEventListeners());
                     return relay;
                 }, this);
             };

@@ -11,7 +11,6 @@ import io.wsgate.core.transport.PairRelay;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.core.transport.SideEnd;
 import io.wsgate.core.transport.TransportSide;
-import io.wsgate.jetty.internal.JettyTuning;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
@@ -26,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.EventListener;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -63,6 +63,15 @@ import java.util.function.Consumer;
 public final class RelayConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeTo, TransportSide {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
+
+    /**
+     * Bytes read from a relayed connection at once (websocket-core's default was 4 KiB), chosen from
+     * wsgate-bench's measurements (wsgate-bench/README.md, "Performance"). A frame that does not fit in the
+     * read buffer is gathered into a second one (a copy, and more reads); with 32 KiB, a 16 KiB frame arrives
+     * in one read and is relayed as a slice of it. Idle pairs hold no read buffer (it is released when it is
+     * empty), so this costs no memory per pair.
+     */
+    static final int INPUT_BUFFER_SIZE = 32 * 1024;
 
     /** What one attempt to read a frame ended with. */
     private enum Read { DELIVERED, NEED_FILL, STOP }
@@ -144,7 +153,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     @Override
     public void onUpgradeTo(ByteBuffer buffer) {
         // bytes the peer sent right behind its handshake: frames, read before anything else
-        RetainableByteBuffer b = buffers.acquire(Math.max(JettyTuning.INPUT_BUFFER_SIZE, buffer.remaining()), true);
+        RetainableByteBuffer b = buffers.acquire(Math.max(INPUT_BUFFER_SIZE, buffer.remaining()), true);
         BufferUtil.append(b.getByteBuffer(), buffer);
         in = b;
     }
@@ -155,6 +164,18 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
         getEndPoint().setIdleTimeout(limits.idleTimeout().toMillis());
         if (onOpen != null) {
             onOpen.accept(this);
+        }
+    }
+
+    /**
+     * Adds a connector's connection listeners to this connection, made outside the connector's own factories
+     * (called once, on the thread that upgrades the end point, before the connection is opened).
+     *
+     * @param listeners the connector's event listeners; those that are not connection listeners are ignored
+     */
+    public void addEventListeners(Iterable<? extends EventListener> listeners) {
+        for (EventListener l : listeners) {
+            addEventListener(l);
         }
     }
 
@@ -387,7 +408,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                 return Read.NEED_FILL;
             }
             if (b == null) {
-                b = buffers.acquire(JettyTuning.INPUT_BUFFER_SIZE, true);
+                b = buffers.acquire(INPUT_BUFFER_SIZE, true);
                 in = b;
             }
             ByteBuffer bb = b.getByteBuffer();

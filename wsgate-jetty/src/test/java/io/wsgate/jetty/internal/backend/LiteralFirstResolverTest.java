@@ -1,4 +1,4 @@
-package io.wsgate.jetty.internal;
+package io.wsgate.jetty.internal.backend;
 
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -13,16 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class JettyTuningTest {
+class LiteralFirstResolverTest {
 
     @Test
     void ipLiteralsAreRecognisedAndHostNamesAreNot() {
         for (String literal : List.of("127.0.0.1", "10.1.2.3", "255.255.255.255", "::1", "[::1]", "fe80::1%lo")) {
-            assertThat(JettyTuning.LiteralFirstResolver.isIpLiteral(literal)).as(literal).isTrue();
+            assertThat(LiteralFirstResolver.isIpLiteral(literal)).as(literal).isTrue();
         }
         for (String name : List.of("", "localhost", "backend.internal", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "1234.1.1.1",
                 "1.2.3.a", "123.example.com")) {
-            assertThat(JettyTuning.LiteralFirstResolver.isIpLiteral(name)).as(name).isFalse();
+            assertThat(LiteralFirstResolver.isIpLiteral(name)).as(name).isFalse();
         }
     }
 
@@ -33,7 +33,7 @@ class JettyTuningTest {
             delegated.add(host);
             promise.succeeded(List.of(InetSocketAddress.createUnresolved(host, port)));
         };
-        JettyTuning.LiteralFirstResolver resolver = new JettyTuning.LiteralFirstResolver(() -> names);
+        LiteralFirstResolver resolver = new LiteralFirstResolver(() -> names);
 
         CompletableFuture<List<InetSocketAddress>> literal = new CompletableFuture<>();
         resolver.resolve("127.0.0.1", 9000, Map.of(), Promise.from(literal::complete, literal::completeExceptionally));

@@ -1,7 +1,6 @@
-package io.wsgate.core;
+package io.wsgate.core.error;
 
 import io.wsgate.api.Headers;
-import io.wsgate.core.error.GatewayError;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -12,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * A change to one entry of the gateway's error table ({@link GatewayError}): another status, another message,
- * headers to set, or a body template. Given per gateway ({@link GatewayConfig.Builder#errorResponse(GatewayError,
- * ErrorOverride)}) and per API ({@link GatewayConfig.Builder#errorResponse(String, GatewayError, ErrorOverride)});
- * what an API's override leaves unset comes from the gateway's. A policy's rejection with an entry's code (for
+ * headers to set, or a body template. Given per gateway
+ * ({@link io.wsgate.core.GatewayConfig.Builder#errorResponse(GatewayError, ErrorOverride)}) and per API
+ * ({@link io.wsgate.core.GatewayConfig.Builder#errorResponse(String, GatewayError, ErrorOverride)}); what an API's
+ * override leaves unset comes from the gateway's. A policy's rejection with an entry's code (for
  * instance validate-jwt's {@code UNAUTHORIZED}) is overridden too.
  *
  * <p>The body template may use {@code ${requestId}}, {@code ${error}} (the code) and {@code ${message}}; their

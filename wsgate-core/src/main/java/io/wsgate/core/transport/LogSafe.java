@@ -1,10 +1,12 @@
-package io.wsgate.core.internal.observe;
+package io.wsgate.core.transport;
 
 import java.net.URI;
 
 /**
  * What of a request may appear in a log line. A URI's query may carry a client's credential (an
- * {@code access_token} parameter, a subscription key), so no log line, at any level, holds one.
+ * {@code access_token} parameter, a subscription key), so no log line, at any level, holds one: the
+ * gateway and every transport adapter log a URI only through {@link #uri(URI)}. Stateless; called on
+ * any thread.
  */
 public final class LogSafe {
 
