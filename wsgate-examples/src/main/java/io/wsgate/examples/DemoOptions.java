@@ -1,6 +1,7 @@
 package io.wsgate.examples;
 
 import io.wsgate.api.ApiLimits;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Durations;
 
 import java.net.URI;
@@ -24,9 +25,12 @@ import java.util.Optional;
  * @param idleTimeout      how long a pair may be idle
  * @param help             true when --help was asked
  * @param config           the gateway file whose APIs the gateway serves; "" for none (then routes or the echo backend)
+ * @param drainTimeout     how long the pairs may take to leave after the drain closed them (SIGTERM); then they are aborted
+ * @param drainWindow      how long the drain's closes are spread over; zero closes every pair at once
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
-                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config) {
+                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
+                          Duration drainTimeout, Duration drainWindow) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -45,6 +49,10 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --max-message-size BYTES      largest message, counted across fragments (default 1048576)
               --handshake-timeout DURATION  backend handshake timeout, e.g. 10s (default 10s)
               --idle-timeout DURATION       close a pair idle this long, e.g. 5m (default 5m)
+              --drain-timeout DURATION      on SIGTERM, how long the pairs may take to leave after the gateway
+                                            closed them with 1001; those left are aborted (default 30s)
+              --drain-window DURATION       on SIGTERM, spread the closes over this long, e.g. 30s (default 0:
+                                            all at once); with --config, the file's gateway.drain says both
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -54,6 +62,13 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Objects.requireNonNull(host, "host");
         routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(drainWindow, "drainWindow");
+    }
+
+    /** @return how the demo drains on SIGTERM, from --drain-timeout and --drain-window */
+    public DrainOptions drain() {
+        return DrainOptions.ofDefaults().withTimeout(drainTimeout).withWindow(drainWindow);
     }
 
     /** @return the gateway file, when --config was given */
@@ -86,6 +101,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         boolean help = false;
         String config = "";
         String limitOption = "";
+        Duration drainTimeout = DrainOptions.DEFAULT_TIMEOUT;
+        Duration drainWindow = Duration.ZERO;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -130,6 +147,15 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                     idleTimeout = duration(name, value != null ? value : next(list, ++i, name));
                     limitOption = name;
                 }
+                case "--drain-timeout" -> {
+                    drainTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                    limitOption = name;
+                }
+                case "--drain-window" -> {
+                    String w = value != null ? value : next(list, ++i, name);
+                    drainWindow = window(name, w);
+                    limitOption = name;
+                }
                 default -> throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
         }
@@ -137,9 +163,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException("--config and --route exclude each other: declare the APIs in the file");
         }
         if (!config.isEmpty() && !limitOption.isEmpty()) {
-            throw new UsageException("--config and " + limitOption + " exclude each other: set limits in the file");
+            throw new UsageException("--config and " + limitOption + " exclude each other: set "
+                    + (limitOption.startsWith("--drain") ? "gateway.drain" : "limits") + " in the file");
         }
-        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config);
+        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
+                drainTimeout, drainWindow);
     }
 
     /** @return the API limits these options ask for */
@@ -188,6 +216,18 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             return d;
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " must be a positive duration like 10s or 5m, got '" + s + "'");
+        }
+    }
+
+    private static Duration window(String option, String s) throws UsageException {
+        try {
+            Duration d = s.trim().equals("0") ? Duration.ZERO : Durations.parse(s);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " must be 0 or a duration like 30s, got '" + s + "'");
         }
     }
 
