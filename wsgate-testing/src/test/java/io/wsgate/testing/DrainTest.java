@@ -262,4 +262,15 @@ class DrainTest {
                 .isCompletedWithValue(new DrainResult(1, 0, 1, DrainOptions.DEFAULT_TIMEOUT));
         nothingLeft();
     }
+
+    @Test
+    void theReadmeExampleDrains() {
+        // ---- README: Graceful drain
+        DrainResult r = gateway.drain(DrainOptions.ofDefaults()
+                .withWindow(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(20))
+                .withClose(1012, "service restart")).toCompletableFuture().join();
+        // ---- end
+        assertThat(r).isEqualTo(new DrainResult(0, 0, 0, Duration.ZERO));
+        nothingLeft();
+    }
 }
