@@ -154,7 +154,7 @@ public final class GatewayConfig {
         return clock;
     }
 
-    /** @return the scheduler of the gateway's timed work (live-token enforcement) */
+    /** @return the scheduler of the gateway's timed work (live-token enforcement, a drain's batches and timeout) */
     public Scheduler scheduler() {
         return scheduler;
     }
