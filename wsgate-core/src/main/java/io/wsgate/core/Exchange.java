@@ -5,6 +5,7 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.Headers;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
@@ -112,8 +113,11 @@ final class Exchange {
         Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
         found.ifPresent(r -> route = r);
         started();
-        if (gateway.isShuttingDown()) {
-            return Optional.of(refuse(errors().render(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
+        Optional<DrainOptions> drain = gateway.draining();
+        if (drain.isPresent()) {
+            // the client should come back later, to another instance: this connection is not kept either
+            Headers headers = Headers.of("Retry-After", drain.get().retryAfterSeconds(), "Connection", "close");
+            return Optional.of(refuse(errors().render(GatewayError.GATEWAY_DRAINING, headers, requestId)));
         }
         if (found.isEmpty()) {
             return Optional.of(refuse(errors().render(GatewayError.API_NOT_FOUND, requestId)));
@@ -312,24 +316,29 @@ final class Exchange {
     PairRelay establish(String subprotocol, URI backendUri, TransportSide client, TransportSide backend) {
         Objects.requireNonNull(subprotocol, "subprotocol");
         Objects.requireNonNull(backendUri, "backendUri");
-        if (!end()) {
+        if (!ended.compareAndSet(false, true)) {
             throw new IllegalStateException("request " + requestId + " has already ended");
         }
-        long handshakeMillis = elapsedMillis();
-        ConnectionLimiter.Permit held = permit.getAndSet(null);
-        PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
-                state.config().clock().instant(), handshakeMillis, state.config().clock());
-        DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
-                (pair, how) -> {
-                    if (held != null) {
-                        held.release();
-                    }
-                    gateway.pairEnded(pair, handshakeMillis, how);
-                });
-        started();
-        gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
-        gateway.pairOpened(relay);
-        return relay;
+        try {
+            long handshakeMillis = elapsedMillis();
+            ConnectionLimiter.Permit held = permit.getAndSet(null);
+            PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
+                    state.config().clock().instant(), handshakeMillis, state.config().clock());
+            DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
+                    (pair, how) -> {
+                        if (held != null) {
+                            held.release();
+                        }
+                        gateway.pairEnded(pair, handshakeMillis, how);
+                    });
+            started();
+            gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
+            gateway.pairOpened(relay);
+            return relay;
+        } finally {
+            // only now, with the pair counted: a drain never sees neither this handshake nor its pair
+            gateway.exchangeEnded();
+        }
     }
 
     /**

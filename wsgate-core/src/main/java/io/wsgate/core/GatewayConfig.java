@@ -49,6 +49,7 @@ public final class GatewayConfig {
     private final Scheduler scheduler;
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
+    private final DrainOptions drain;
     private final Map<String, ApiChains> chains;
     private final Map<GatewayError, ErrorOverride> errorResponses;
     private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses;
@@ -61,6 +62,7 @@ public final class GatewayConfig {
         this.scheduler = b.scheduler;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
+        this.drain = b.drain;
         this.errorResponses = Collections.unmodifiableMap(new EnumMap<>(b.errorResponses));
         Map<String, Map<GatewayError, ErrorOverride>> perApi = new LinkedHashMap<>();
         b.apiErrorResponses.forEach((api, map) -> perApi.put(api, Collections.unmodifiableMap(new EnumMap<>(map))));
@@ -118,6 +120,7 @@ public final class GatewayConfig {
         b.scheduler = scheduler;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
+        b.drain = drain;
         b.errorResponses.putAll(errorResponses);
         apiErrorResponses.forEach((api, map) -> b.apiErrorResponses.put(api, new EnumMap<>(map)));
         return b;
@@ -151,7 +154,7 @@ public final class GatewayConfig {
         return clock;
     }
 
-    /** @return the scheduler of the gateway's timed work (live-token enforcement) */
+    /** @return the scheduler of the gateway's timed work (live-token enforcement, a drain's batches and timeout) */
     public Scheduler scheduler() {
         return scheduler;
     }
@@ -164,6 +167,14 @@ public final class GatewayConfig {
     /** @return the connection limiter, when concurrent pairs are limited */
     public Optional<ConnectionLimiter> connectionLimiter() {
         return Optional.ofNullable(connectionLimiter);
+    }
+
+    /**
+     * @return how the gateway drains when its Handler or Servlet stops (unless the adapter was given other
+     *         options); {@link DrainOptions#ofDefaults()} unless set
+     */
+    public DrainOptions drain() {
+        return drain;
     }
 
     /** @return the gateway's overrides of its error table, by entry */
@@ -218,6 +229,7 @@ public final class GatewayConfig {
         private Scheduler scheduler = Scheduler.jdk();
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
+        private DrainOptions drain = DrainOptions.ofDefaults();
         private final Map<GatewayError, ErrorOverride> errorResponses = new EnumMap<>(GatewayError.class);
         private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses = new LinkedHashMap<>();
 
@@ -258,6 +270,12 @@ public final class GatewayConfig {
         /** Limits concurrent pairs per gateway, API and key (default: no limit). */
         public Builder connectionLimits(ConnectionLimiter limiter) {
             this.connectionLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /** Sets how the gateway drains when its Handler or Servlet stops (default {@link DrainOptions#ofDefaults()}). */
+        public Builder drain(DrainOptions options) {
+            this.drain = Objects.requireNonNull(options, "options");
             return this;
         }
 

@@ -192,11 +192,16 @@ class ExchangeTest {
     }
 
     @Test
-    void aShuttingDownGatewayRefusesNewHandshakesWith503() {
+    void aDrainingGatewayRefusesNewHandshakesWith503RetryAfterAndConnectionClose() {
         Gateway gateway = gateway(ApiDefinition.builder("echo"));
-        gateway.shutdown();
-        assertThat(gateway.exchange(upgrade("/echo").build(), "/echo").validate()).get()
-                .extracting(ErrorResponse::status).isEqualTo(503);
+        gateway.drain(DrainOptions.ofDefaults().withRetryAfter(Duration.ofMillis(2500)));
+        assertThat(gateway.isDraining()).isTrue();
+        ErrorResponse r = gateway.exchange(upgrade("/echo").build(), "/echo").validate().orElseThrow();
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.code()).isEqualTo("GATEWAY_DRAINING");
+        assertThat(r.headers().first("Retry-After")).contains("3");
+        assertThat(r.headers().first("Connection")).contains("close");
+        assertThat(gateway.pendingHandshakes()).isZero();
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class WsGateAdmin extends Handler.Abstract {
         switch (path) {
             case "/health" -> {
                 if (only(HttpMethod.GET, method, response, callback)) {
-                    boolean draining = gateway.isShuttingDown();
+                    boolean draining = gateway.isDraining();
                     write(response, callback, draining ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200, JSON,
                             AdminJson.health(draining, gateway.openPairs(), gateway.pendingHandshakes(),
                                     lastReload.get()));

@@ -1,5 +1,6 @@
 package io.wsgate.jetty;
 
+import io.wsgate.core.DrainOptions;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
@@ -75,7 +76,7 @@ class WsGateAdminTest extends GatewayTestBase {
     void healthIsDrainingWith503OnceTheGatewayStopsAdmitting() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());
         startAdmin(b -> { });
-        gateway.gateway().shutdown();
+        gateway.gateway().drain(DrainOptions.ofDefaults());
 
         HttpResponse<String> health = send("GET", "/health");
 

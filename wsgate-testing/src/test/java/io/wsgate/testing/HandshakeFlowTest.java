@@ -8,6 +8,7 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.GatewayListener;
@@ -147,11 +148,11 @@ class HandshakeFlowTest {
     void aDrainingGatewayNamesTheRoutedApiWhenItStartsAndEndsTheHandshake() throws Exception {
         Events events = new Events();
         Gateway gateway = Gateway.create(config(), List.of(events));
-        gateway.shutdown();
+        gateway.drain(DrainOptions.ofDefaults());
         RecordingClientHandshake port = RecordingClientHandshake.leaving();
         gateway.handshake(upgrade("/echo").build(), "/echo", port, ScriptedBackends.never());
         assertThat(port.awaitRejection().status()).isEqualTo(503);
-        assertThat(events.seen).containsExactly("started /echo echo", "rejected echo 503 GATEWAY_SHUTTING_DOWN");
+        assertThat(events.seen).containsExactly("started /echo echo", "rejected echo 503 GATEWAY_DRAINING");
         assertThat(gateway.pendingHandshakes()).isZero();
     }
 

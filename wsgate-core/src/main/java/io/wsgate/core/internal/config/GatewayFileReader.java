@@ -4,6 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.UrlScheme;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.error.ErrorOverride;
@@ -100,6 +101,7 @@ public final class GatewayFileReader {
         }
         catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL));
         g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
+        g.map("drain").ifPresent(m -> config.drain(drain(m)));
         g.finish();
 
         Map<String, ProductDefinition> products = new LinkedHashMap<>();
@@ -287,6 +289,38 @@ public final class GatewayFileReader {
             sink.accept(error, b.build());
         }
         m.finish();
+    }
+
+    /** Reads {@code drain: {timeout, window, code, reason, retryAfter}}; what is not given keeps its default. */
+    private DrainOptions drain(MapReader m) {
+        DrainOptions d = DrainOptions.ofDefaults();
+        Optional<java.time.Duration> timeout = m.positiveDuration("timeout");
+        if (timeout.isPresent()) {
+            d = d.withTimeout(timeout.get());
+        }
+        Optional<YamlNode> window = m.get("window");
+        if (window.isPresent()) {
+            String text = source.text(window.get(), m.path("window")).trim();
+            java.time.Duration w = text.equals("0") ? java.time.Duration.ZERO : source.duration(window.get(), m.path("window"));
+            DrainOptions current = d;
+            d = source.check(window.get(), m.path("window"), () -> current.withWindow(w));
+        }
+        Optional<YamlNode> code = m.get("code");
+        String reason = m.text("reason").orElse(d.closeReason());
+        YamlNode closeAt = code.or(() -> m.get("reason")).orElse(m.node());
+        int closeCode = code.isPresent() ? (int) source.integer(code.get(), m.path("code"), 1000, 4999) : d.closeCode();
+        DrainOptions beforeClose = d;
+        d = source.check(closeAt, m.path(code.isPresent() ? "code" : "reason"), () -> beforeClose.withClose(closeCode, reason));
+        Optional<YamlNode> retryAfter = m.get("retryAfter");
+        if (retryAfter.isPresent()) {
+            String text = source.text(retryAfter.get(), m.path("retryAfter")).trim();
+            java.time.Duration r = text.matches("\\d{1,9}") ? java.time.Duration.ofSeconds(Long.parseLong(text))
+                    : source.duration(retryAfter.get(), m.path("retryAfter"));
+            DrainOptions current = d;
+            d = source.check(retryAfter.get(), m.path("retryAfter"), () -> current.withRetryAfter(r));
+        }
+        m.finish();
+        return d;
     }
 
     private ApiLimits limits(MapReader l) {
