@@ -46,8 +46,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p><b>A file that does not load</b> (a YAML or semantic error, or an unreadable file) leaves the configuration in
  * force; the error, located ({@code gateway.yaml:12:7: ...}), is logged once at warn and is
- * {@link #lastReload()}'s message. The same content is not read again until it changes. A file briefly absent
- * while an editor or a tool replaces it is waited for.
+ * {@link #lastReload()}'s message. The same content is not read again until it changes. The watcher waits out a
+ * file briefly absent or empty while an editor or a tool replaces or writes it.
  *
  * <p><b>Threads.</b> Thread-safe. Reloads run one at a time, on the watcher's thread or the caller's; listeners
  * hear {@link GatewayListener#configReloaded} on that thread.
@@ -176,7 +176,7 @@ public final class ReloadingGatewayFile implements AutoCloseable {
         }
     }
 
-    /** @return the result, or null when the file is absent and nobody asked (a replacement is under way) */
+    /** @return the result, or null when nobody asked and the file is absent or empty (it is being replaced or written) */
     private ReloadResult attempt(boolean asked) {
         Instant at = loader.clock().instant();
         byte[] content;
@@ -190,6 +190,10 @@ public final class ReloadingGatewayFile implements AutoCloseable {
             return failed(at, name + ": no such file", null);
         } catch (IOException e) {
             return failed(at, name + ": cannot read: " + e, null);
+        }
+        if (content.length == 0 && !asked) {
+            LOG.debug("{} is empty for now (being written?); the configuration in force stays", name);
+            return null;
         }
         if (Arrays.equals(content, inForce)) {
             failedContent = null;
