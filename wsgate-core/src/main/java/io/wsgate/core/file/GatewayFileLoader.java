@@ -13,7 +13,9 @@ import io.wsgate.core.internal.config.YamlTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -145,12 +147,13 @@ public final class GatewayFileLoader {
      * @param reuse   the previous load's instances, and the record of this load's
      * @return the configuration
      * @throws GatewayFileException naming the file, line and key of the first mistake
+     * @throws UncheckedIOException when the bytes are not UTF-8, as {@link #load(Path)} refuses them
      */
     GatewayConfig read(byte[] content, String name, PolicyReuse.Load reuse) {
-        try {
-            return read(new StringReader(new String(content, StandardCharsets.UTF_8)), name, reuse);
+        try (Reader reader = new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8.newDecoder())) {
+            return read(reader, name, reuse);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read gateway file " + name + ": " + e, e);
         }
     }
 

@@ -208,7 +208,7 @@ public final class ReloadingGatewayFile implements AutoCloseable {
         GatewayConfig next;
         try {
             next = loader.read(content, name, load);
-        } catch (GatewayFileException e) {
+        } catch (GatewayFileException | UncheckedIOException e) {
             return failed(at, e.getMessage(), content);
         } catch (RuntimeException e) {
             LOG.debug("{} did not load", name, e);

@@ -197,6 +197,19 @@ class ReloadingGatewayFileTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8FailsAndKeepsTheConfigurationInForce() throws IOException {
+        open(GOOD);
+        var before = file.config();
+        Files.write(path(), new byte[] {'a', 'p', 'i', 's', ':', ' ', (byte) 0xC3, (byte) 0x28});
+
+        ReloadResult r = file.reload();
+
+        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(r.message()).startsWith(path() + ":1:1: not valid YAML").contains("MalformedInput");
+        assertThat(gateway.config()).isSameAs(before);
+    }
+
+    @Test
     void aFirstLoadThatFailsThrowsTheLocatedError() throws IOException {
         write(UNKNOWN_POLICY);
 
