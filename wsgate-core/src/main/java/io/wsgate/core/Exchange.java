@@ -75,6 +75,7 @@ final class Exchange {
     private final String pathInMount;
     private final String requestId;
     private final long startNanos;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile ApiCatalog.Route route;
     private volatile Map<String, Object> attributes = Map.of();
@@ -108,14 +109,15 @@ final class Exchange {
      * @return the error response to write, or empty when the handshake may go on
      */
     Optional<ErrorResponse> validate() {
+        Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
+        found.ifPresent(r -> route = r);
+        started();
         if (gateway.isShuttingDown()) {
             return Optional.of(refuse(errors().render(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
         }
-        Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
         if (found.isEmpty()) {
             return Optional.of(refuse(errors().render(GatewayError.API_NOT_FOUND, requestId)));
         }
-        route = found.get();
         Optional<GatewayError> bad = UpgradeCheck.check(request);
         if (bad.isPresent()) {
             return Optional.of(refuse(errors().render(bad.get(), requestId)));
@@ -324,6 +326,7 @@ final class Exchange {
                     }
                     gateway.pairEnded(pair, handshakeMillis, how);
                 });
+        started();
         gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
         gateway.pairOpened(relay);
         return relay;
@@ -343,6 +346,7 @@ final class Exchange {
             }
             long millis = elapsedMillis();
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, 499, "ABANDONED", millis);
+            started();
             gateway.listener().handshakeFailed(outcome(499, "ABANDONED", millis));
         }
     }
@@ -379,6 +383,7 @@ final class Exchange {
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, response.status(),
                     response.code(), millis);
             HandshakeOutcome outcome = outcome(response.status(), response.code(), millis);
+            started();
             if (failed) {
                 gateway.listener().handshakeFailed(outcome);
             } else {
@@ -388,6 +393,18 @@ final class Exchange {
             LOG.debug("request {}: {} after the exchange ended", requestId, response.code());
         }
         return response;
+    }
+
+    /**
+     * Tells the listener that the handshake started, once, with the API it was routed to: from
+     * {@link #validate()} once routed, or before the event that ends the exchange when that came first
+     * (validate threw, or a test drove the steps without it), so that started always precedes the end.
+     */
+    private void started() {
+        if (started.compareAndSet(false, true)) {
+            ApiCatalog.Route r = route;
+            gateway.listener().handshakeStarted(requestId, request, r == null ? Optional.empty() : Optional.of(r.api()));
+        }
     }
 
     private HandshakeOutcome outcome(int status, String error, long millis) {

@@ -146,14 +146,15 @@ public final class Gateway {
         return exchange.requestId();
     }
 
-    /** Starts one handshake, to be driven step by step ({@link HandshakeFlow} or a test). */
+    /**
+     * Starts one handshake, to be driven step by step ({@link HandshakeFlow} or a test). The listener hears
+     * it started once it is routed ({@link Exchange#validate()}).
+     */
     Exchange exchange(HandshakeRequest request, String pathInMount) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(pathInMount, "pathInMount");
         pending.incrementAndGet();
-        Exchange exchange = new Exchange(this, state, request, pathInMount, nextId());
-        listener.handshakeStarted(exchange.requestId(), request);
-        return exchange;
+        return new Exchange(this, state, request, pathInMount, nextId());
     }
 
     /** @return the established pairs, a snapshot */

@@ -1,7 +1,10 @@
 package io.wsgate.core;
 
+import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
+
+import java.util.Optional;
 
 /**
  * Hears what happens to every handshake and every pair of a gateway, in the spirit of OkHttp's
@@ -28,12 +31,16 @@ public interface GatewayListener {
     };
 
     /**
-     * A client's upgrade request reached the gateway; the handshake is pending until it ends.
+     * A client's upgrade request reached the gateway and was routed; the handshake is pending until it
+     * ends. Called once per handshake, before anything else is checked, so that a listener can count the
+     * pending handshakes of each API: the {@link HandshakeOutcome#api()} that ends it names the same API
+     * ({@code "-"} when {@code api} is empty).
      *
      * @param requestId the handshake's request id (in the access log and every error body)
      * @param request   the client's request
+     * @param api       the API its path reaches; empty when none does (the handshake is then rejected with 404)
      */
-    default void handshakeStarted(String requestId, HandshakeRequest request) {
+    default void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.Map;
  * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ... | --config FILE]}.
  * With {@code --config} it serves the gateway a YAML file declares; without it or {@code --route} it also
  * starts an embedded echo backend and routes {@code /echo} to it.
- * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections.
+ * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections, and with {@code --admin-port}
+ * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry).
  */
 public final class DemoGateway implements AutoCloseable {
 
@@ -27,12 +28,14 @@ public final class DemoGateway implements AutoCloseable {
     private final ServerConnector connector;
     private final EchoBackend echo;
     private final WsGateHandler handler;
+    private final DemoAdmin admin;
 
-    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler) {
+    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin) {
         this.server = server;
         this.connector = connector;
         this.echo = echo;
         this.handler = handler;
+        this.admin = admin;
     }
 
     /**
@@ -70,18 +73,30 @@ public final class DemoGateway implements AutoCloseable {
         connector.setPort(options.port());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
-        WsGateHandler handler = WsGateHandler.builder(config).build();
+        WsGateHandler.Builder gateway = WsGateHandler.builder(config);
+        DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
+        if (admin != null) {
+            gateway.listener(admin.metrics());
+        }
+        WsGateHandler handler = gateway.build();
         server.setHandler(handler);
         server.setStopAtShutdown(true);
         try {
             server.start();
+            if (admin != null) {
+                admin.start(handler.gateway(), options.admin().getAsInt());
+            }
         } catch (Exception e) {
+            server.stop();
+            if (admin != null) {
+                admin.close();
+            }
             if (echo != null) {
                 echo.close();
             }
             throw e;
         }
-        return new DemoGateway(server, connector, echo, handler);
+        return new DemoGateway(server, connector, echo, handler, admin);
     }
 
     /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
@@ -96,6 +111,11 @@ public final class DemoGateway implements AutoCloseable {
         return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
     }
 
+    /** @return the admin endpoint's base URI, when --admin-port was given */
+    public java.util.Optional<URI> adminUri() {
+        return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.uri());
+    }
+
     /** @return the gateway handler */
     public WsGateHandler handler() {
         return handler;
@@ -106,6 +126,9 @@ public final class DemoGateway implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            if (admin != null) {
+                admin.close();
+            }
             if (echo != null) {
                 echo.close();
             }
@@ -155,6 +178,8 @@ public final class DemoGateway implements AutoCloseable {
                 out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
             }
         }
+        demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
+                + "  (GET /health, /metrics, /pairs; loopback only)"));
         if (demo.echo != null) {
             out.println("Try it: open " + base + "/echo with any WebSocket client; every message comes back.");
         }

@@ -24,9 +24,11 @@ import java.util.Optional;
  * @param idleTimeout      how long a pair may be idle
  * @param help             true when --help was asked
  * @param config           the gateway file whose APIs the gateway serves; "" for none (then routes or the echo backend)
+ * @param adminPort        the admin endpoint's port on 127.0.0.1 (0 for any free one), -1 for no admin endpoint
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
-                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config) {
+                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
+                          int adminPort) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -45,6 +47,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --max-message-size BYTES      largest message, counted across fragments (default 1048576)
               --handshake-timeout DURATION  backend handshake timeout, e.g. 10s (default 10s)
               --idle-timeout DURATION       close a pair idle this long, e.g. 5m (default 5m)
+              --admin-port N                serve the admin endpoint (GET /health, /metrics, /pairs; POST /reload)
+                                            on 127.0.0.1:N (0 picks a free port), and record metrics for it
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -59,6 +63,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
     /** @return the gateway file, when --config was given */
     public Optional<Path> configFile() {
         return config.isEmpty() ? Optional.empty() : Optional.of(Path.of(config));
+    }
+
+    /** @return the admin endpoint's port, when --admin-port was given */
+    public java.util.OptionalInt admin() {
+        return adminPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(adminPort);
     }
 
     /** A command line that cannot be understood; its message is one line for the user. */
@@ -86,6 +95,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         boolean help = false;
         String config = "";
         String limitOption = "";
+        int adminPort = -1;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -99,7 +109,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             switch (name) {
                 case "--help", "-h" -> help = true;
                 case "--host" -> host = value != null ? value : next(list, ++i, name);
-                case "--port" -> port = port(value != null ? value : next(list, ++i, name));
+                case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
+                case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
                     String route = value != null ? value : next(list, ++i, name);
                     int at = route.indexOf('=');
@@ -139,7 +150,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         if (!config.isEmpty() && !limitOption.isEmpty()) {
             throw new UsageException("--config and " + limitOption + " exclude each other: set limits in the file");
         }
-        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config);
+        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config, adminPort);
     }
 
     /** @return the API limits these options ask for */
@@ -155,7 +166,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         return args.get(i);
     }
 
-    private static int port(String s) throws UsageException {
+    private static int port(String option, String s) throws UsageException {
         try {
             int p = Integer.parseInt(s);
             if (p < 0 || p > 65535) {
@@ -163,7 +174,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new UsageException("--port must be 0 to 65535, got '" + s + "'");
+            throw new UsageException(option + " must be 0 to 65535, got '" + s + "'");
         }
     }
 

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -89,5 +91,28 @@ class DemoGatewayTest {
                     .satisfies(api -> assertThat(api.name()).isEqualTo("chat.v1"));
             assertThat(echo(URI.create(demo.uri() + "/chat/v1"), "via route")).isEqualTo("via route");
         }
+    }
+
+    @Test
+    void servesTheAdminEndpointWithPrometheusMetricsOnLoopbackWhenAsked() throws Exception {
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--admin-port", "0"))) {
+            URI admin = demo.adminUri().orElseThrow();
+            assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "metered")).isEqualTo("metered");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
+            HttpClient http = HttpClient.newHttpClient();
+
+            String health = http.send(HttpRequest.newBuilder(admin.resolve("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(health).startsWith("{\"status\":\"UP\"");
+            assertThat(metrics).contains("wsgate_handshakes_total{api=\"echo\",error=\"none\",outcome=\"accepted\",status=\"101\"} 1.0")
+                    .contains("wsgate_messages_total{api=\"echo\",direction=\"inbound\"} 1.0")
+                    .contains("wsgate_pairs_active{api=\"echo\"} 0.0");
+        }
+        Run noAdmin = run("--admin-port", "x");
+        assertThat(noAdmin.err()).contains("--admin-port must be 0 to 65535");
     }
 }

@@ -1,5 +1,6 @@
 package io.wsgate.core.internal.observe;
 
+import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayListener;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -59,8 +61,8 @@ public final class GuardedListener implements GatewayListener {
     }
 
     @Override
-    public void handshakeStarted(String requestId, HandshakeRequest request) {
-        each("handshakeStarted", l -> l.handshakeStarted(requestId, request));
+    public void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
+        each("handshakeStarted", l -> l.handshakeStarted(requestId, request, api));
     }
 
     @Override
