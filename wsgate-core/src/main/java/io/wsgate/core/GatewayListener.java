@@ -86,4 +86,15 @@ public interface GatewayListener {
      */
     default void pairClosed(ConnectionPair pair, PairEnd end) {
     }
+
+    /**
+     * The gateway's configuration was reloaded from its source (a watched file, or a reload asked for by an
+     * operator), or a reload was attempted and failed, leaving the configuration in force. Called on the thread
+     * that reloaded (the file watcher's, or the one that asked); a metrics listener counts these by
+     * {@link ReloadResult#outcomeTag()}. A failed attempt of the same content is reported once.
+     *
+     * @param result the outcome, its message (the located error when it failed) and when it happened
+     */
+    default void configReloaded(ReloadResult result) {
+    }
 }

@@ -41,16 +41,20 @@ public final class GatewayFileReader {
     private final Source source;
     private final PolicyTypes types;
     private final Clock clock;
+    private final PolicyReuse.Load reuse;
 
     /**
      * @param source    the file
      * @param types     the policy types and their factories
      * @param clock     the clock of the configuration and its time-based policies
+     * @param reuse     the policy instances of the previous load of the file (to keep the state of unchanged
+     *                  ones), and the record of this load's
      */
-    public GatewayFileReader(Source source, PolicyTypes types, Clock clock) {
+    public GatewayFileReader(Source source, PolicyTypes types, Clock clock, PolicyReuse.Load reuse) {
         this.source = source;
         this.types = types;
         this.clock = clock;
+        this.reuse = reuse;
     }
 
     /**
@@ -94,12 +98,14 @@ public final class GatewayFileReader {
             }
             proxies = List.copyOf(list);
         }
-        PolicyReader policies = new PolicyReader(source, types, clock, proxies);
+        PolicyReader policies = new PolicyReader(source, types, clock, proxies, reuse);
         Optional<MapReader> limits = g.map("connectionLimits");
         if (limits.isPresent()) {
-            config.connectionLimits(connectionLimits(limits.get(), policies));
+            MapReader m = limits.get();
+            config.connectionLimits(reuse.reuseOrMake(PolicyReuse.key("gateway", "connectionLimits", proxies, m.node()),
+                    ConnectionLimiter.class, () -> connectionLimits(m, policies)));
         }
-        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL));
+        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL, gatewayName));
         g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
         g.map("drain").ifPresent(m -> config.drain(drain(m)));
         g.finish();
@@ -189,7 +195,7 @@ public final class GatewayFileReader {
                 b.subscriptionKeys(key);
             }
         });
-        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT));
+        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT, name));
         p.finish();
         return source.check(p.node(), p.path(), b::build);
     }
@@ -251,8 +257,8 @@ public final class GatewayFileReader {
         b.gateways(a.texts("gateways").toArray(String[]::new));
         a.map("limits").ifPresent(l -> b.limits(limits(l)));
         a.bool("enforceTokenExpiry").ifPresent(b::enforceTokenExpiry);
-        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API);
-        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE);
+        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API, name);
+        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE, name);
         b.policies(apiPolicies).onHandshake(onHandshake);
         a.map("errorResponses").ifPresent(m -> errorResponses(m, (error, override) -> config.errorResponse(name, error, override)));
         a.finish();

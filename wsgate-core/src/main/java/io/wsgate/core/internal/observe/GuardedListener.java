@@ -6,6 +6,7 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
+import io.wsgate.core.ReloadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,5 +88,10 @@ public final class GuardedListener implements GatewayListener {
     @Override
     public void pairClosed(ConnectionPair pair, PairEnd end) {
         each("pairClosed", l -> l.pairClosed(pair, end));
+    }
+
+    @Override
+    public void configReloaded(ReloadResult result) {
+        each("configReloaded", l -> l.configReloaded(result));
     }
 }
