@@ -1,6 +1,8 @@
 package io.wsgate.jetty;
 
 import io.wsgate.core.Gateway;
+import io.wsgate.core.ReloadResult;
+import io.wsgate.core.file.ReloadingGatewayFile;
 import io.wsgate.jetty.internal.admin.AdminJson;
 import io.wsgate.jetty.internal.admin.PairsPage;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /pairs?offset=0&limit=100}: the live pairs, oldest first, a page at a time (at most
  *       {@value PairsPage#MAX_LIMIT}): id, API, client address, opened at, messages and bytes each way;
  *       never a query string, a header or a token;</li>
- *   <li>{@code POST /reload}: reload the gateway's file now ({@link Builder#reload}); 200 with the outcome,
+ *   <li>{@code POST /reload}: reload the gateway's file now ({@link Builder#reloads}); 200 with the outcome,
  *       422 when the file did not load (the configuration in force stays), 404 when the gateway was not
  *       built from a file.</li>
  * </ul>
@@ -51,16 +53,14 @@ public final class WsGateAdmin extends Handler.Abstract {
     private final Gateway gateway;
     private final Supplier<String> metrics;
     private final String metricsType;
-    private final Supplier<Reload> reload;
-    private final Supplier<Optional<Reload>> lastReload;
+    private final ReloadingGatewayFile file;
 
     private WsGateAdmin(Builder b) {
         super(InvocationType.BLOCKING);
         this.gateway = b.gateway;
         this.metrics = b.metrics;
         this.metricsType = b.metricsType;
-        this.reload = b.reload;
-        this.lastReload = b.lastReload;
+        this.file = b.file;
     }
 
     /**
@@ -69,23 +69,6 @@ public final class WsGateAdmin extends Handler.Abstract {
      */
     public static Builder builder(Gateway gateway) {
         return new Builder(gateway);
-    }
-
-    /**
-     * The outcome of a reload, as the admin endpoints show it.
-     *
-     * @param applied true when the configuration in force is the file's (new, or unchanged)
-     * @param outcome a word for it: {@code applied}, {@code unchanged}, {@code failed}
-     * @param message what happened; for a failure the located error ({@code file:line:col: ...})
-     * @param at      when, ISO-8601
-     */
-    public record Reload(boolean applied, String outcome, String message, String at) {
-        /** Checks the fields. */
-        public Reload {
-            Objects.requireNonNull(outcome, "outcome");
-            Objects.requireNonNull(message, "message");
-            Objects.requireNonNull(at, "at");
-        }
     }
 
     @Override
@@ -98,7 +81,7 @@ public final class WsGateAdmin extends Handler.Abstract {
                     boolean draining = gateway.isDraining();
                     write(response, callback, draining ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200, JSON,
                             AdminJson.health(draining, gateway.openPairs(), gateway.pendingHandshakes(),
-                                    lastReload.get()));
+                                    file == null ? Optional.empty() : file.lastReload()));
                 }
             }
             case "/metrics" -> {
@@ -124,11 +107,11 @@ public final class WsGateAdmin extends Handler.Abstract {
             }
             case "/reload" -> {
                 if (only(HttpMethod.POST, method, response, callback)) {
-                    if (reload == null) {
+                    if (file == null) {
                         error(response, callback, HttpStatus.NOT_FOUND_404, "the gateway was not built from a reloading file");
                     } else {
-                        Reload outcome = reload.get();
-                        write(response, callback, outcome.applied() ? HttpStatus.OK_200 : HttpStatus.UNPROCESSABLE_ENTITY_422,
+                        ReloadResult outcome = file.reload();
+                        write(response, callback, outcome.failed() ? HttpStatus.UNPROCESSABLE_ENTITY_422 : HttpStatus.OK_200,
                                 JSON, AdminJson.reload(outcome));
                     }
                 }
@@ -164,8 +147,7 @@ public final class WsGateAdmin extends Handler.Abstract {
         private final Gateway gateway;
         private Supplier<String> metrics;
         private String metricsType = PROMETHEUS_TEXT;
-        private Supplier<Reload> reload;
-        private Supplier<Optional<Reload>> lastReload = Optional::empty;
+        private ReloadingGatewayFile file;
 
         private Builder(Gateway gateway) {
             this.gateway = Objects.requireNonNull(gateway, "gateway");
@@ -191,6 +173,18 @@ public final class WsGateAdmin extends Handler.Abstract {
         public Builder metrics(String contentType, Supplier<String> scrape) {
             this.metricsType = Objects.requireNonNull(contentType, "contentType");
             this.metrics = Objects.requireNonNull(scrape, "scrape");
+            return this;
+        }
+
+        /**
+         * Serves {@code POST /reload} (which calls {@link ReloadingGatewayFile#reload()}) and shows the last reload
+         * in {@code /health}: for a gateway made by {@link ReloadingGatewayFile#createGateway}.
+         *
+         * @param file the file the gateway was built from
+         * @return this builder
+         */
+        public Builder reloads(ReloadingGatewayFile file) {
+            this.file = Objects.requireNonNull(file, "file");
             return this;
         }
 

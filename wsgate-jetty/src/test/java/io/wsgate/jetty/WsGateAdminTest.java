@@ -6,6 +6,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.wsgate.core.Gateway;
+import io.wsgate.core.file.GatewayFiles;
+import io.wsgate.core.file.ReloadingGatewayFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,11 +31,15 @@ class WsGateAdminTest extends GatewayTestBase {
     private final List<RecordingClient> clients = new ArrayList<>();
 
     private void startAdmin(Consumer<WsGateAdmin.Builder> customize) throws Exception {
+        startAdmin(gateway.gateway(), customize);
+    }
+
+    private void startAdmin(Gateway served, Consumer<WsGateAdmin.Builder> customize) throws Exception {
         adminServer = new Server();
         ServerConnector connector = new ServerConnector(adminServer, 1, 1);
         connector.setHost("127.0.0.1");
         adminServer.addConnector(connector);
-        WsGateAdmin.Builder b = WsGateAdmin.builder(gateway.gateway());
+        WsGateAdmin.Builder b = WsGateAdmin.builder(served);
         customize.accept(b);
         adminServer.setHandler(b.build());
         adminServer.start();
@@ -157,5 +167,32 @@ class WsGateAdminTest extends GatewayTestBase {
         assertThat(getReload.headers().firstValue("Allow")).hasValue("POST");
         assertThat(noFile.statusCode()).isEqualTo(404);
         assertThat(noFile.body()).contains("not built from a reloading file");
+    }
+
+    @Test
+    void reloadReloadsTheFileNowAndHealthShowsHowTheLastOneWent(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("gateway.yaml");
+        String chat = "apis:\n  - name: chat\n    backendUrl: ws://127.0.0.1:9/\n    urlSuffix: /chat\n";
+        Files.writeString(path, chat);
+        try (ReloadingGatewayFile file = GatewayFiles.loader().reloadable(path)) {
+            Gateway served = file.createGateway(List.of());
+            startAdmin(served, b -> b.reloads(file));
+            assertThat(send("GET", "/health").body()).doesNotContain("lastReload");
+
+            Files.writeString(path, chat.replace("/chat", "/chat/v2"));
+            HttpResponse<String> applied = send("POST", "/reload");
+            Files.writeString(path, chat + "    limits: { idleTimeout: soon }\n");
+            HttpResponse<String> failed = send("POST", "/reload");
+            HttpResponse<String> health = send("GET", "/health");
+
+            assertThat(applied.statusCode()).isEqualTo(200);
+            assertThat(applied.body()).startsWith("{\"outcome\":\"applied\"");
+            assertThat(served.route("/chat/v2")).isPresent();
+            assertThat(failed.statusCode()).isEqualTo(422);
+            assertThat(failed.body()).startsWith("{\"outcome\":\"failed\",\"message\":\"").contains("gateway.yaml:5:");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"lastReload\":\"failed: ").contains("gateway.yaml:5:");
+            assertThat(served.route("/chat/v2")).as("the configuration in force stays").isPresent();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.wsgate.micrometer;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.wsgate.api.ApiDefinition;
@@ -8,6 +9,7 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
+import io.wsgate.core.ReloadResult;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,5 +72,11 @@ final class MeteredListener implements GatewayListener {
     @Override
     public void pairClosed(ConnectionPair pair, PairEnd end) {
         meters(pair.api().name()).pairClosed(pair, end);
+    }
+
+    @Override
+    public void configReloaded(ReloadResult result) {
+        Counter.builder(WsGateMetrics.CONFIG_RELOADS).description("reloads of the gateway's configuration file")
+                .tags(common).tag(WsGateMetrics.TAG_OUTCOME, result.outcomeTag()).register(registry).increment();
     }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code WsGateHandler.builder(config).listener(WsGateMetrics.of(registry))} (or
  * {@code Gateway.create(config, List.of(WsGateMetrics.of(registry)))}).
  *
- * <p>Every meter has the tag {@code api} (the API's name; {@code none} for a handshake no API matched) and the
+ * <p>Every meter but {@value #CONFIG_RELOADS} has the tag {@code api} (the API's name; {@code none} for a handshake no API matched) and the
  * common tags of {@link Builder#tags}. Names are dotted; a Prometheus registry shows them as
  * {@code wsgate_pairs_active}, {@code wsgate_handshakes_total}, {@code wsgate_handshake_duration_seconds}...
  * <table class="striped">
@@ -33,6 +33,8 @@ import java.util.Objects;
  *       {@link io.wsgate.api.CloseCause} in lower case: {@code normal}, {@code idle}, {@code too_big}...)</td>
  *       <td>pairs ended</td></tr>
  *   <tr><td>{@value #PAIR_DURATION}</td><td>timer</td><td></td><td>how long pairs lived</td></tr>
+ *   <tr><td>{@value #CONFIG_RELOADS}</td><td>counter</td><td>{@code outcome} ({@code applied}, {@code unchanged},
+ *       {@code failed}); no {@code api} tag</td><td>reloads of a {@code ReloadingGatewayFile}</td></tr>
  *   </tbody>
  * </table>
  *
@@ -66,6 +68,11 @@ public final class WsGateMetrics {
     public static final String CLOSES = "wsgate.closes";
     /** Timer: how long pairs lived. */
     public static final String PAIR_DURATION = "wsgate.pair.duration";
+    /**
+     * Counter: the reloads of the gateway's file, by {@code outcome} ({@code applied}, {@code unchanged},
+     * {@code failed}); the one meter without the {@code api} tag (a reload is the gateway's).
+     */
+    public static final String CONFIG_RELOADS = "wsgate.config.reloads";
 
     /** Tag of every meter: the API's name. */
     public static final String TAG_API = "api";

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.Direction;
-import io.wsgate.jetty.WsGateAdmin;
+import io.wsgate.core.ReloadResult;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -44,14 +44,14 @@ public final class AdminJson {
      * @param lastReload the last reload, if the gateway reloads a file and one happened
      * @return the body of {@code /health}
      */
-    public static String health(boolean draining, int pairs, int pending, Optional<WsGateAdmin.Reload> lastReload) {
+    public static String health(boolean draining, int pairs, int pending, Optional<ReloadResult> lastReload) {
         return object(g -> {
             g.writeStringField("status", draining ? "DRAINING" : "UP");
             g.writeNumberField("pairs", pairs);
             g.writeNumberField("pendingHandshakes", pending);
             if (lastReload.isPresent()) {
-                WsGateAdmin.Reload r = lastReload.get();
-                g.writeStringField("lastReload", r.applied() ? r.outcome() + " at " + r.at() : r.outcome() + ": " + r.message());
+                ReloadResult r = lastReload.get();
+                g.writeStringField("lastReload", r.failed() ? r.describe() : r.describe() + " at " + r.at());
             }
         });
     }
@@ -92,11 +92,11 @@ public final class AdminJson {
      * @param reload a reload's outcome
      * @return the body of {@code /reload}
      */
-    public static String reload(WsGateAdmin.Reload reload) {
+    public static String reload(ReloadResult reload) {
         return object(g -> {
-            g.writeStringField("outcome", reload.outcome());
+            g.writeStringField("outcome", reload.outcomeTag());
             g.writeStringField("message", reload.message());
-            g.writeStringField("at", reload.at());
+            g.writeStringField("at", reload.at().toString());
         });
     }
 
