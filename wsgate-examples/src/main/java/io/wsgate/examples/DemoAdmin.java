@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayListener;
+import io.wsgate.core.file.ReloadingGatewayFile;
 import io.wsgate.jetty.WsGateAdmin;
 import io.wsgate.micrometer.WsGateMetrics;
 import org.eclipse.jetty.server.Server;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * The demo's admin endpoint ({@code --admin-port}): a server of its own on 127.0.0.1, apart from the gateway's
@@ -32,9 +34,10 @@ final class DemoAdmin implements AutoCloseable {
      *
      * @param gateway the gateway it reports on
      * @param port    the port on 127.0.0.1, 0 for any free one
+     * @param file    the file the gateway was built from, for {@code POST /reload}
      * @throws Exception when the server cannot start
      */
-    void start(Gateway gateway, int port) throws Exception {
+    void start(Gateway gateway, int port, Optional<ReloadingGatewayFile> file) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 1);
         threads.setName("admin");
         server = new Server(threads);
@@ -42,7 +45,9 @@ final class DemoAdmin implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(WsGateAdmin.builder(gateway).metrics(registry::scrape).build());
+        WsGateAdmin.Builder admin = WsGateAdmin.builder(gateway).metrics(registry::scrape);
+        file.ifPresent(admin::reloads);
+        server.setHandler(admin.build());
         server.start();
     }
 

@@ -5,7 +5,9 @@ import io.wsgate.core.DrainOptions;
 import io.wsgate.core.DrainResult;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.GatewayListener;
 import io.wsgate.core.file.GatewayFiles;
+import io.wsgate.core.file.ReloadingGatewayFile;
 import io.wsgate.jetty.HandshakeDeadline;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
@@ -15,7 +17,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Optional;
 
 /**
@@ -34,13 +38,16 @@ public final class DemoGateway implements AutoCloseable {
     private final EchoBackend echo;
     private final WsGateHandler handler;
     private final DemoAdmin admin;
+    private final ReloadingGatewayFile file;
 
-    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin) {
+    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin,
+                        ReloadingGatewayFile file) {
         this.server = server;
         this.connector = connector;
         this.echo = echo;
         this.handler = handler;
         this.admin = admin;
+        this.file = file;
     }
 
     /**
@@ -54,21 +61,27 @@ public final class DemoGateway implements AutoCloseable {
      */
     public static DemoGateway start(DemoOptions options) throws Exception {
         EchoBackend echo = null;
-        GatewayConfig config;
+        ReloadingGatewayFile file = null;
+        DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
+        List<GatewayListener> listeners = admin == null ? List.of() : List.of(admin.metrics());
+        WsGateHandler.Builder builder;
         if (options.configFile().isPresent()) {
-            config = GatewayFiles.load(options.configFile().get());
+            // reloaded when the file changes, or on the admin's POST /reload; drained as its gateway.drain says
+            file = GatewayFiles.watching(options.configFile().get());
+            builder = WsGateHandler.builder(file.createGateway(listeners));
         } else {
             Map<String, URI> routes = options.routes();
             if (routes.isEmpty()) {
                 echo = EchoBackend.start("127.0.0.1", 0);
                 routes = Map.of("/echo", echo.uri());
             }
-            GatewayConfig.Builder builder = GatewayConfig.builder();
+            GatewayConfig.Builder config = GatewayConfig.builder();
             for (Map.Entry<String, URI> route : routes.entrySet()) {
-                builder.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
+                config.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
                         .backend(route.getValue()).urlSuffix(route.getKey()).limits(options.limits()).build());
             }
-            config = builder.build();
+            builder = WsGateHandler.builder(config.build()).drain(options.drain());
+            listeners.forEach(builder::listener);
         }
         Server server = new Server();
         // no acceptor thread: the selector accepts, one thread hand-off less per connection
@@ -78,33 +91,28 @@ public final class DemoGateway implements AutoCloseable {
         connector.setPort(options.port());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
-        WsGateHandler.Builder builder = WsGateHandler.builder(config);
-        if (options.configFile().isEmpty()) {
-            builder.drain(options.drain()); // else the file's gateway.drain
-        }
-        DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
-        if (admin != null) {
-            builder.listener(admin.metrics());
-        }
         WsGateHandler handler = builder.build();
         server.setHandler(handler);
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
             server.start();
             if (admin != null) {
-                admin.start(handler.gateway(), options.admin().getAsInt());
+                admin.start(handler.gateway(), options.admin().getAsInt(), Optional.ofNullable(file));
             }
         } catch (Exception e) {
             server.stop();
             if (admin != null) {
                 admin.close();
             }
+            if (file != null) {
+                file.close();
+            }
             if (echo != null) {
                 echo.close();
             }
             throw e;
         }
-        return new DemoGateway(server, connector, echo, handler, admin);
+        return new DemoGateway(server, connector, echo, handler, admin, file);
     }
 
     /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
@@ -140,6 +148,9 @@ public final class DemoGateway implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            if (file != null) {
+                file.close();
+            }
             if (admin != null) {
                 admin.close();
             }
@@ -203,6 +214,9 @@ public final class DemoGateway implements AutoCloseable {
             if (api.servedBy(served.name())) {
                 out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
             }
+        }
+        if (demo.file != null) {
+            out.println("  (reloaded when " + demo.file.file() + " changes)");
         }
         demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
                 + "  (GET /health, /metrics, /pairs; loopback only)"));

@@ -147,4 +147,20 @@ class DemoGatewayTest {
         assertThat(line).startsWith("wsgate drained: 1 pairs, 1 closed, 0 aborted, in ").endsWith(" s");
         assertThat(demo.handler().gateway().openPairs()).isZero();
     }
+
+    @Test
+    void aGatewayFromConfigIsReloadedByTheAdminEndpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("gateway.yaml");
+        String one = "apis:\n  - name: one\n    backendUrl: ws://127.0.0.1:9/\n    urlSuffix: /one\n";
+        java.nio.file.Files.writeString(file, one);
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--admin-port", "0", "--config", file.toString()))) {
+            java.nio.file.Files.writeString(file, one + "  - name: two\n    backendUrl: ws://127.0.0.1:9/\n    urlSuffix: /two\n");
+            HttpResponse<String> reload = HttpClient.newHttpClient().send(HttpRequest.newBuilder(demo.adminUri().orElseThrow()
+                    .resolve("/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+            assertThat(reload.body()).matches("\\{\"outcome\":\"(applied|unchanged)\".*"); // the watcher may have been first
+            assertThat(demo.handler().gateway().route("/two")).isPresent();
+        }
+    }
 }
