@@ -224,7 +224,7 @@ class KeepAliveTest {
         // the client's frame waits for the backend's write: the gateway reads nothing more from the client
         relay.forward(Direction.CLIENT_TO_BACKEND, frame(FrameType.BINARY_MESSAGE, "big"), DONE);
         run(Duration.ofMinutes(3), Peer.BACKEND);
-        assertThat(client.pings()).as("silent by the gateway's own doing").isEmpty();
+        assertThat(client.pings()).as("pinged, unanswered, and yet silent by the gateway's own doing").isNotEmpty();
         assertThat(backend.pings()).hasSizeGreaterThan(3);
         assertThat(relay.isClosed()).isFalse();
 
@@ -239,19 +239,15 @@ class KeepAliveTest {
     }
 
     @Test
-    void aLegIsPingedAgainOnceItsFrameInFlightHasBeenWritten() {
+    void aLegThatAnswersNothingIsDroppedOnceItsFrameInFlightHasBeenWritten() {
         open(ApiLimits.ofDefaults().withKeepAlive(INTERVAL, TIMEOUT), RecordingTransportSide.create(),
                 RecordingTransportSide.holdingWrites());
         relay.forward(Direction.CLIENT_TO_BACKEND, frame(FrameType.BINARY_MESSAGE, "big"), DONE);
-        run(Duration.ofSeconds(40), Peer.BACKEND);
-        backend.completeNextWrite();
+        run(Duration.ofMinutes(3), Peer.BACKEND);
+        assertThat(client.aborts()).isZero();
 
-        // heard when the write completed (the check at 60 s); quiet for the whole interval after: pinged at 90 s
-        run(Duration.ofSeconds(49), Peer.BACKEND);
-        assertThat(client.pings()).isEmpty();
-        run(Duration.ofSeconds(1), Peer.BACKEND);
-        assertThat(client.pings()).hasSize(1);
-        run(TIMEOUT, Peer.BACKEND);
+        backend.completeNextWrite();
+        run(INTERVAL.plus(TIMEOUT), Peer.BACKEND);
 
         assertThat(client.closes()).containsExactly(RecordingTransportSide.ABORT);
         assertThat(backend.closes()).containsExactly("1001 Client keepalive timeout");

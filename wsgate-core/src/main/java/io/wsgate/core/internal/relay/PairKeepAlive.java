@@ -26,11 +26,10 @@ import java.util.Base64;
  * at all arrived from it within the timeout after that ping. Made by its relay, started and cancelled by
  * {@link PairDeadlines} with the pair; one task pending at a time, re-armed by the checker itself.
  *
- * <p>The frame path ({@link #arrived}, {@link #relayed}) writes one mark per leg, opaque, and allocates
- * nothing: a frame from a leg marks it in flight when it arrives and heard when the other side has it. A
- * leg whose frame is in flight is silent by the gateway's own doing (it reads that leg on only when the
- * other side's write completes), so it is never declared dead meanwhile: the other leg's keepalive finds a
- * peer that reads nothing. The gateway's ping carries a payload of its own per leg ({@code wsgate-ka:} and
+ * <p>The frame path ({@link #arrived}, {@link #relayed}) writes two flags per leg, opaque, and allocates
+ * nothing: a frame from a leg marks it heard, and busy until the other side has it. A busy leg is silent by
+ * the gateway's own doing (it reads that leg on only when the other side's write completes), so it is never
+ * declared dead meanwhile (it may still be pinged): the other leg's keepalive finds a peer that reads nothing. The gateway's ping carries a payload of its own per leg ({@code wsgate-ka:} and
  * 16 random characters); only a pong with exactly that payload is the gateway's, and it is never relayed.
  *
  * <p>While it runs, the gateway's pings and their pongs keep a transport's idle timer from expiring, so
@@ -43,20 +42,15 @@ final class PairKeepAlive implements Runnable {
     private static final SecureRandom PAYLOADS = new SecureRandom();
     private static final String PREFIX = "wsgate-ka:";
 
-    /** A leg's mark: nothing arrived since the checker last looked. */
-    private static final int QUIET = 0;
-    /** A frame arrived and was dealt with. */
-    private static final int HEARD = 1;
-    /** A frame arrived and is with the other side's write: the leg is not being read. */
-    private static final int IN_FLIGHT = 2;
-
-    private static final VarHandle MARK;
+    private static final VarHandle HEARD;
+    private static final VarHandle BUSY;
     private static final VarHandle ACTIVE;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            MARK = lookup.findVarHandle(Leg.class, "mark", int.class);
+            HEARD = lookup.findVarHandle(Leg.class, "heard", boolean.class);
+            BUSY = lookup.findVarHandle(Leg.class, "busy", boolean.class);
             ACTIVE = lookup.findVarHandle(PairKeepAlive.class, "active", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -69,9 +63,12 @@ final class PairKeepAlive implements Runnable {
         final TransportSide transport;
         /** The payload of the gateway's pings to this leg, read-only; compared with absolute reads only. */
         final ByteBuffer payload;
-        /** {@link #QUIET}, {@link #HEARD} or {@link #IN_FLIGHT}: written by the frame path, read by the checker (opaque). */
+        /** A frame arrived since the checker last looked: set by the frame path, taken by the checker. */
         @SuppressWarnings("unused")
-        int mark;
+        boolean heard;
+        /** A frame from this leg is with the other side's write: the leg is not being read. */
+        @SuppressWarnings("unused")
+        boolean busy;
         // the checker's own (one task at a time)
         boolean awaiting;
         long pingAt;
@@ -131,18 +128,18 @@ final class PairKeepAlive implements Runnable {
      */
     boolean arrived(Peer from, Frame frame) {
         Leg leg = leg(from);
+        HEARD.setOpaque(leg, true);
         if (frame.type() == FrameType.PONG && frame.payload().equals(leg.payload)) {
-            MARK.setOpaque(leg, HEARD);
             return true;
         }
-        MARK.setOpaque(leg, IN_FLIGHT);
+        BUSY.setOpaque(leg, true);
         ACTIVE.setOpaque(this, true);
         return false;
     }
 
     /** The frame from this leg has been written to the other side: the leg is read on. */
     void relayed(Peer from) {
-        MARK.setOpaque(leg(from), HEARD);
+        BUSY.setOpaque(leg(from), false);
     }
 
     // ------------------------------------------------------------------ the checker
@@ -191,11 +188,13 @@ final class PairKeepAlive implements Runnable {
 
     /** @return false when the leg is dead (and the pair being closed) */
     private boolean check(Leg leg, long now) {
-        int mark = (int) MARK.getOpaque(leg);
+        if (!leg.awaiting && now < leg.due) {
+            return true;
+        }
+        boolean heard = (boolean) HEARD.getAndSet(leg, false);
         if (leg.awaiting) {
-            if (mark != QUIET) {
+            if (heard || (boolean) BUSY.getOpaque(leg)) {
                 leg.awaiting = false;
-                MARK.compareAndSet(leg, HEARD, QUIET);
                 leg.due = now + interval;
             } else if (now - leg.pingAt >= timeout) {
                 if (LOG.isDebugEnabled()) {
@@ -207,17 +206,12 @@ final class PairKeepAlive implements Runnable {
             }
             return true;
         }
-        if (now < leg.due) {
-            return true;
-        }
-        if (mark == QUIET) {
+        if (heard) {
+            leg.due = now + interval;
+        } else {
             leg.awaiting = true;
             leg.pingAt = now;
             leg.transport.ping(leg.payload.duplicate());
-        } else {
-            // heard (or a frame in flight) within the interval; a frame arriving meanwhile makes the CAS fail, as it should
-            MARK.compareAndSet(leg, HEARD, QUIET);
-            leg.due = now + interval;
         }
         return true;
     }
