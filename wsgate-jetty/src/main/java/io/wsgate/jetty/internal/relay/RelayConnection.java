@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * fills the end point's bytes into a pooled buffer, has the {@link FrameParser} cut one frame out of
  * them, hands it to the pair's relay as a slice of that buffer, and reads the next only when the relay
  * has written that one to the other side (explicit demand); it writes the frames the relay sends it
- * through the {@link FrameWriter}, a header and the payload in one gathering write; and it follows
+ * through the {@link FrameWriter}, a header and the payload in one gathering write, with the gateway's own
+ * keepalive pings between them (a ping waits for the data frame being written, the next data frame for the
+ * ping); and it follows
  * its {@link CloseHandshake} for every close frame either way.
  *
  * <p><b>Why not websocket-core.</b> websocket-core unmasks a client's frame four bytes at a time in
