@@ -10,6 +10,7 @@ module io.wsgate.jetty {
     requires transitive org.eclipse.jetty.server;
     requires transitive org.eclipse.jetty.util;
 
+    requires com.fasterxml.jackson.core;
     requires org.eclipse.jetty.http;
     requires org.eclipse.jetty.websocket.core.common;
     requires org.eclipse.jetty.websocket.core.server;

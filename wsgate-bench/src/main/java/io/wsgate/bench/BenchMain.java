@@ -1,5 +1,6 @@
 package io.wsgate.bench;
 
+import io.wsgate.bench.orchestrator.DrainCommand;
 import io.wsgate.bench.orchestrator.DriveCommand;
 import io.wsgate.bench.echo.EchoBackend;
 import io.wsgate.bench.orchestrator.Orchestrator;
@@ -12,12 +13,13 @@ import java.util.Arrays;
  *   <li>{@code run}: the whole benchmark (echo backend, targets, driver, tables);</li>
  *   <li>{@code echo}: the echo backend alone;</li>
  *   <li>{@code drive}: one load mode against one WebSocket URL;</li>
+ *   <li>{@code drain}: a rolling restart: pairs open, SIGTERM to a fresh gateway, the drain measured;</li>
  *   <li>{@code jmh}: the JMH micro-benchmarks (JMH's own options follow).</li>
  * </ul>
  */
 public final class BenchMain {
 
-    private static final String USAGE = "usage: java -jar wsgate-bench.jar run|echo|drive|jmh [options]  (--help for each)";
+    private static final String USAGE = "usage: java -jar wsgate-bench.jar run|echo|drive|drain|jmh [options]  (--help for each)";
 
     private BenchMain() {
     }
@@ -38,6 +40,7 @@ public final class BenchMain {
                 case "run" -> status = Orchestrator.main(rest);
                 case "echo" -> status = EchoBackend.main(rest);
                 case "drive" -> status = DriveCommand.main(rest);
+                case "drain" -> status = DrainCommand.main(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     status = 0;

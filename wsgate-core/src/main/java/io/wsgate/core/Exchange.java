@@ -5,6 +5,7 @@ import io.wsgate.api.BackendChange;
 import io.wsgate.api.BackendRequest;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.Headers;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
@@ -75,6 +76,7 @@ final class Exchange {
     private final String pathInMount;
     private final String requestId;
     private final long startNanos;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile ApiCatalog.Route route;
     private volatile Map<String, Object> attributes = Map.of();
@@ -108,14 +110,18 @@ final class Exchange {
      * @return the error response to write, or empty when the handshake may go on
      */
     Optional<ErrorResponse> validate() {
-        if (gateway.isShuttingDown()) {
-            return Optional.of(refuse(errors().render(GatewayError.GATEWAY_SHUTTING_DOWN, requestId)));
-        }
         Optional<ApiCatalog.Route> found = state.catalog().route(pathInMount);
+        found.ifPresent(r -> route = r);
+        started();
+        Optional<DrainOptions> drain = gateway.draining();
+        if (drain.isPresent()) {
+            // the client should come back later, to another instance: this connection is not kept either
+            Headers headers = Headers.of("Retry-After", drain.get().retryAfterSeconds(), "Connection", "close");
+            return Optional.of(refuse(errors().render(GatewayError.GATEWAY_DRAINING, headers, requestId)));
+        }
         if (found.isEmpty()) {
             return Optional.of(refuse(errors().render(GatewayError.API_NOT_FOUND, requestId)));
         }
-        route = found.get();
         Optional<GatewayError> bad = UpgradeCheck.check(request);
         if (bad.isPresent()) {
             return Optional.of(refuse(errors().render(bad.get(), requestId)));
@@ -310,23 +316,29 @@ final class Exchange {
     PairRelay establish(String subprotocol, URI backendUri, TransportSide client, TransportSide backend) {
         Objects.requireNonNull(subprotocol, "subprotocol");
         Objects.requireNonNull(backendUri, "backendUri");
-        if (!end()) {
+        if (!ended.compareAndSet(false, true)) {
             throw new IllegalStateException("request " + requestId + " has already ended");
         }
-        long handshakeMillis = elapsedMillis();
-        ConnectionLimiter.Permit held = permit.getAndSet(null);
-        PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
-                state.config().clock().instant(), handshakeMillis, state.config().clock());
-        DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
-                (pair, how) -> {
-                    if (held != null) {
-                        held.release();
-                    }
-                    gateway.pairEnded(pair, handshakeMillis, how);
-                });
-        gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
-        gateway.pairOpened(relay);
-        return relay;
+        try {
+            long handshakeMillis = elapsedMillis();
+            ConnectionLimiter.Permit held = permit.getAndSet(null);
+            PairInfo info = new PairInfo("c" + requestId, requestId, api(), request, backendUri, subprotocol, attributes,
+                    state.config().clock().instant(), handshakeMillis, state.config().clock());
+            DefaultPairRelay relay = new DefaultPairRelay(info, client, backend,
+                    (pair, how) -> {
+                        if (held != null) {
+                            held.release();
+                        }
+                        gateway.pairEnded(pair, handshakeMillis, how);
+                    });
+            started();
+            gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
+            gateway.pairOpened(relay);
+            return relay;
+        } finally {
+            // only now, with the pair counted: a drain never sees neither this handshake nor its pair
+            gateway.exchangeEnded();
+        }
     }
 
     /**
@@ -343,6 +355,7 @@ final class Exchange {
             }
             long millis = elapsedMillis();
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, 499, "ABANDONED", millis);
+            started();
             gateway.listener().handshakeFailed(outcome(499, "ABANDONED", millis));
         }
     }
@@ -379,6 +392,7 @@ final class Exchange {
             AccessLog.refused(state.config().clock().instant(), requestId, apiName(), request, response.status(),
                     response.code(), millis);
             HandshakeOutcome outcome = outcome(response.status(), response.code(), millis);
+            started();
             if (failed) {
                 gateway.listener().handshakeFailed(outcome);
             } else {
@@ -388,6 +402,18 @@ final class Exchange {
             LOG.debug("request {}: {} after the exchange ended", requestId, response.code());
         }
         return response;
+    }
+
+    /**
+     * Tells the listener that the handshake started, once, with the API it was routed to: from
+     * {@link #validate()} once routed, or before the event that ends the exchange when that came first
+     * (validate threw, or a test drove the steps without it), so that started always precedes the end.
+     */
+    private void started() {
+        if (started.compareAndSet(false, true)) {
+            ApiCatalog.Route r = route;
+            gateway.listener().handshakeStarted(requestId, request, r == null ? Optional.empty() : Optional.of(r.api()));
+        }
     }
 
     private HandshakeOutcome outcome(int status, String error, long millis) {

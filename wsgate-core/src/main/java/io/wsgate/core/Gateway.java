@@ -1,8 +1,6 @@
 package io.wsgate.core;
 
 import io.wsgate.api.ApiDefinition;
-import io.wsgate.api.CloseCause;
-import io.wsgate.api.CloseStatus;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.error.ErrorOverride;
@@ -25,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running gateway engine: the APIs of its {@link GatewayConfig}, the handshakes in progress
@@ -66,7 +66,8 @@ public final class Gateway {
     }
 
     private volatile State state;
-    private volatile boolean shuttingDown;
+    /** Set once, when the gateway starts draining; it never serves again. */
+    private final AtomicReference<Drain> drain = new AtomicReference<>();
     private final GatewayListener listener;
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentHashMap<String, PairRelay> pairs = new ConcurrentHashMap<>();
@@ -145,14 +146,15 @@ public final class Gateway {
         return exchange.requestId();
     }
 
-    /** Starts one handshake, to be driven step by step ({@link HandshakeFlow} or a test). */
+    /**
+     * Starts one handshake, to be driven step by step ({@link HandshakeFlow} or a test). The listener hears
+     * it started once it is routed ({@link Exchange#validate()}).
+     */
     Exchange exchange(HandshakeRequest request, String pathInMount) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(pathInMount, "pathInMount");
         pending.incrementAndGet();
-        Exchange exchange = new Exchange(this, state, request, pathInMount, nextId());
-        listener.handshakeStarted(exchange.requestId(), request);
-        return exchange;
+        return new Exchange(this, state, request, pathInMount, nextId());
     }
 
     /** @return the established pairs, a snapshot */
@@ -178,20 +180,44 @@ public final class Gateway {
         return deadlines.pending();
     }
 
-    /** @return true once {@link #shutdown()} was called */
-    public boolean isShuttingDown() {
-        return shuttingDown;
+    /** @return true once {@link #drain} was called: handshakes get 503 {@code GATEWAY_DRAINING} (the admin health reads it) */
+    public boolean isDraining() {
+        return drain.get() != null;
     }
 
     /**
-     * Stops taking handshakes (503 {@code GATEWAY_SHUTTING_DOWN}) and closes both sides of every
-     * pair with 1001. Pairs leave {@link #pairs()} as their close handshakes complete.
+     * Drains the gateway, for good: stops admitting (every new handshake gets 503 {@code GATEWAY_DRAINING} with
+     * {@code Retry-After} and {@code Connection: close}), lets the handshakes under way finish (a pair one of them
+     * establishes is closed at once), closes both sides of every pair with the options' code and reason (at once,
+     * or spread over the window), waits until every pair has ended or the timeout passed (counted from the last
+     * close: at most {@code window + timeout} in all), then aborts the pairs left. The timers run on the
+     * configuration's {@link Scheduler}. Once the stage has completed no pair is open and no timer of the drain
+     * is left; a handshake still waiting for its backend at the timeout is not waited for (its pair, if any, is
+     * aborted at once). Called by the application or the transport adapter (a Jetty Handler or Servlet that
+     * stops), on any thread; returns at once.
+     *
+     * @param options how to drain; ignored when the gateway is draining already
+     * @return completes with what the drain did; every call returns the same stage, the first call's options win
      */
-    public void shutdown() {
-        shuttingDown = true;
-        for (PairRelay pair : pairs.values()) {
-            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
+    public CompletionStage<DrainResult> drain(DrainOptions options) {
+        Objects.requireNonNull(options, "options");
+        Drain next = new Drain(this, options);
+        if (!drain.compareAndSet(null, next)) {
+            return drain.get().result();
         }
+        next.start();
+        return next.result();
+    }
+
+    /** @return the options of the drain under way, if the gateway is draining */
+    Optional<DrainOptions> draining() {
+        Drain d = drain.get();
+        return d == null ? Optional.empty() : Optional.of(d.options());
+    }
+
+    /** @return the relays of the established pairs, live */
+    Collection<PairRelay> relays() {
+        return pairs.values();
     }
 
     String nextId() {
@@ -205,13 +231,15 @@ public final class Gateway {
 
     void exchangeEnded() {
         pending.decrementAndGet();
+        drained();
     }
 
     void pairOpened(PairRelay pair) {
         pairs.put(pair.id(), pair);
         listener.pairOpened(pair);
-        if (shuttingDown) {
-            pair.close(CloseStatus.GOING_AWAY, "gateway shutting down", CloseCause.DRAINED);
+        Drain d = drain.get();
+        if (d != null) {
+            d.pairOpened(pair); // a handshake under way when the drain began: closed at once
             return;
         }
         GatewayConfig config = state.config();
@@ -223,5 +251,14 @@ public final class Gateway {
         deadlines.cancel(pair.id());
         AccessLog.pair(state.config().clock().instant(), pair, handshakeMillis, end);
         listener.pairClosed(pair, end);
+        drained();
+    }
+
+    /** A pair or a handshake ended: a drain under way may be over. */
+    private void drained() {
+        Drain d = drain.get();
+        if (d != null) {
+            d.check();
+        }
     }
 }

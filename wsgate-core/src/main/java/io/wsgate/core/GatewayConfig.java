@@ -54,6 +54,7 @@ public final class GatewayConfig {
     private final RandomGenerator random;
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
+    private final DrainOptions drain;
     private final Map<String, ApiChains> chains;
     private final Map<GatewayError, ErrorOverride> errorResponses;
     private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses;
@@ -67,6 +68,7 @@ public final class GatewayConfig {
         this.random = b.random;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
+        this.drain = b.drain;
         this.errorResponses = Collections.unmodifiableMap(new EnumMap<>(b.errorResponses));
         Map<String, Map<GatewayError, ErrorOverride>> perApi = new LinkedHashMap<>();
         b.apiErrorResponses.forEach((api, map) -> perApi.put(api, Collections.unmodifiableMap(new EnumMap<>(map))));
@@ -125,6 +127,7 @@ public final class GatewayConfig {
         b.random = random;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
+        b.drain = drain;
         b.errorResponses.putAll(errorResponses);
         apiErrorResponses.forEach((api, map) -> b.apiErrorResponses.put(api, new EnumMap<>(map)));
         return b;
@@ -158,7 +161,10 @@ public final class GatewayConfig {
         return clock;
     }
 
-    /** @return the scheduler of the gateway's timed work (live-token enforcement, maximum lifetimes, keepalive pings) */
+    /**
+     * @return the scheduler of the gateway's timed work (live-token enforcement, maximum lifetimes, keepalive pings, a
+     *         drain's batches and timeout)
+     */
     public Scheduler scheduler() {
         return scheduler;
     }
@@ -179,6 +185,14 @@ public final class GatewayConfig {
     /** @return the connection limiter, when concurrent pairs are limited */
     public Optional<ConnectionLimiter> connectionLimiter() {
         return Optional.ofNullable(connectionLimiter);
+    }
+
+    /**
+     * @return how the gateway drains when its Handler or Servlet stops (unless the adapter was given other
+     *         options); {@link DrainOptions#ofDefaults()} unless set
+     */
+    public DrainOptions drain() {
+        return drain;
     }
 
     /** @return the gateway's overrides of its error table, by entry */
@@ -234,6 +248,7 @@ public final class GatewayConfig {
         private RandomGenerator random = DEFAULT_RANDOM;
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
+        private DrainOptions drain = DrainOptions.ofDefaults();
         private final Map<GatewayError, ErrorOverride> errorResponses = new EnumMap<>(GatewayError.class);
         private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses = new LinkedHashMap<>();
 
@@ -274,6 +289,12 @@ public final class GatewayConfig {
         /** Limits concurrent pairs per gateway, API and key (default: no limit). */
         public Builder connectionLimits(ConnectionLimiter limiter) {
             this.connectionLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /** Sets how the gateway drains when its Handler or Servlet stops (default {@link DrainOptions#ofDefaults()}). */
+        public Builder drain(DrainOptions options) {
+            this.drain = Objects.requireNonNull(options, "options");
             return this;
         }
 

@@ -1,7 +1,10 @@
 package io.wsgate.core;
 
+import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
+
+import java.util.Optional;
 
 /**
  * Hears what happens to every handshake and every pair of a gateway, in the spirit of OkHttp's
@@ -28,12 +31,16 @@ public interface GatewayListener {
     };
 
     /**
-     * A client's upgrade request reached the gateway; the handshake is pending until it ends.
+     * A client's upgrade request reached the gateway and was routed; the handshake is pending until it
+     * ends. Called once per handshake, before anything else is checked, so that a listener can count the
+     * pending handshakes of each API: the {@link HandshakeOutcome#api()} that ends it names the same API
+     * ({@code "-"} when {@code api} is empty).
      *
      * @param requestId the handshake's request id (in the access log and every error body)
      * @param request   the client's request
+     * @param api       the API its path reaches; empty when none does (the handshake is then rejected with 404)
      */
-    default void handshakeStarted(String requestId, HandshakeRequest request) {
+    default void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
     }
 
     /**
@@ -78,5 +85,16 @@ public interface GatewayListener {
      * @param end  how it ended: who decided, why, the code each side got, how long it lived
      */
     default void pairClosed(ConnectionPair pair, PairEnd end) {
+    }
+
+    /**
+     * The gateway's configuration was reloaded from its source (a watched file, or a reload asked for by an
+     * operator), or a reload was attempted and failed, leaving the configuration in force. Called on the thread
+     * that reloaded (the file watcher's, or the one that asked); a metrics listener counts these by
+     * {@link ReloadResult#outcomeTag()}. A failed attempt of the same content is reported once.
+     *
+     * @param result the outcome, its message (the located error when it failed) and when it happened
+     */
+    default void configReloaded(ReloadResult result) {
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the gateway's own timed work: a pair's deadline (a token's expiry, or any {@code PairDeadline} a
- * policy left) and, in the Jetty adapter, each connection's close-handshake deadline (5 s for the peer's
+ * policy left), a drain's batches and timeout ({@link Gateway#drain}) and, in the Jetty adapter, each connection's close-handshake deadline (5 s for the peer's
  * answer to a close frame). No frame waits on it: its tasks only close things. The default, {@link #jdk()}, is one daemon thread shared by every gateway of the
  * process; tests give a {@code ManualScheduler} (wsgate-testing) they advance by hand, together with its clock.
  */

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +49,37 @@ class ExchangeTest {
         Exchange exchange = gateway.exchange(upgrade("/nothing").build(), "/nothing");
         assertThat(gateway.pendingHandshakes()).isEqualTo(1);
         assertThat(exchange.validate()).get().extracting(ErrorResponse::status).isEqualTo(404);
+        assertThat(gateway.pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void theListenerHearsAHandshakeStartedOnceWithItsApiBeforeItsEndEvenWhenTheEndCameFirst() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        GatewayListener events = new GatewayListener() {
+            @Override
+            public void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
+                seen.add("started " + api.map(ApiDefinition::name).orElse("-"));
+            }
+
+            @Override
+            public void handshakeFailed(HandshakeOutcome outcome) {
+                seen.add("failed " + outcome.api() + " " + outcome.error());
+            }
+
+            @Override
+            public void handshakeRejected(HandshakeOutcome outcome) {
+                seen.add("rejected " + outcome.api() + " " + outcome.error());
+            }
+        };
+        Gateway gateway = Gateway.create(GatewayConfig.builder()
+                .api(ApiDefinition.builder("echo").backend("ws://127.0.0.1:9/base").urlSuffix("/echo").build()).build(),
+                List.of(events));
+        Exchange routed = gateway.exchange(upgrade("/echo").httpVersion("HTTP/1.0").build(), "/echo");
+        assertThat(seen).as("not before it is routed").isEmpty();
+        assertThat(routed.validate()).isPresent();
+        Exchange unvalidated = gateway.exchange(upgrade("/echo").build(), "/echo");
+        unvalidated.internalError(io.wsgate.core.error.GatewayError.INTERNAL_ERROR); // as when validate() throws
+        assertThat(seen).containsExactly("started echo", "rejected echo BAD_HANDSHAKE", "started -", "failed - INTERNAL_ERROR");
         assertThat(gateway.pendingHandshakes()).isZero();
     }
 
@@ -157,11 +192,16 @@ class ExchangeTest {
     }
 
     @Test
-    void aShuttingDownGatewayRefusesNewHandshakesWith503() {
+    void aDrainingGatewayRefusesNewHandshakesWith503RetryAfterAndConnectionClose() {
         Gateway gateway = gateway(ApiDefinition.builder("echo"));
-        gateway.shutdown();
-        assertThat(gateway.exchange(upgrade("/echo").build(), "/echo").validate()).get()
-                .extracting(ErrorResponse::status).isEqualTo(503);
+        gateway.drain(DrainOptions.ofDefaults().withRetryAfter(Duration.ofMillis(2500)));
+        assertThat(gateway.isDraining()).isTrue();
+        ErrorResponse r = gateway.exchange(upgrade("/echo").build(), "/echo").validate().orElseThrow();
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.code()).isEqualTo("GATEWAY_DRAINING");
+        assertThat(r.headers().first("Retry-After")).contains("3");
+        assertThat(r.headers().first("Connection")).contains("close");
+        assertThat(gateway.pendingHandshakes()).isZero();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.wsgate.examples;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.DrainOptions;
+import io.wsgate.core.DrainResult;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.file.GatewayFiles;
@@ -14,12 +16,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ... | --config FILE]}.
  * With {@code --config} it serves the gateway a YAML file declares; without it or {@code --route} it also
  * starts an embedded echo backend and routes {@code /echo} to it.
- * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections.
+ * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections, and with {@code --admin-port}
+ * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry). On SIGTERM
+ * it drains (every pair closed with 1001, at once or over {@code --drain-window}, those left after
+ * {@code --drain-timeout} aborted) and prints {@code wsgate drained: N pairs, C closed, A aborted, in S s}.
  */
 public final class DemoGateway implements AutoCloseable {
 
@@ -27,12 +33,14 @@ public final class DemoGateway implements AutoCloseable {
     private final ServerConnector connector;
     private final EchoBackend echo;
     private final WsGateHandler handler;
+    private final DemoAdmin admin;
 
-    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler) {
+    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin) {
         this.server = server;
         this.connector = connector;
         this.echo = echo;
         this.handler = handler;
+        this.admin = admin;
     }
 
     /**
@@ -70,18 +78,33 @@ public final class DemoGateway implements AutoCloseable {
         connector.setPort(options.port());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
-        WsGateHandler handler = WsGateHandler.builder(config).build();
+        WsGateHandler.Builder builder = WsGateHandler.builder(config);
+        if (options.configFile().isEmpty()) {
+            builder.drain(options.drain()); // else the file's gateway.drain
+        }
+        DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
+        if (admin != null) {
+            builder.listener(admin.metrics());
+        }
+        WsGateHandler handler = builder.build();
         server.setHandler(handler);
-        server.setStopAtShutdown(true);
+        // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
             server.start();
+            if (admin != null) {
+                admin.start(handler.gateway(), options.admin().getAsInt());
+            }
         } catch (Exception e) {
+            server.stop();
+            if (admin != null) {
+                admin.close();
+            }
             if (echo != null) {
                 echo.close();
             }
             throw e;
         }
-        return new DemoGateway(server, connector, echo, handler);
+        return new DemoGateway(server, connector, echo, handler, admin);
     }
 
     /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
@@ -96,20 +119,46 @@ public final class DemoGateway implements AutoCloseable {
         return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
     }
 
+    /** @return the admin endpoint's base URI, when --admin-port was given */
+    public java.util.Optional<URI> adminUri() {
+        return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.uri());
+    }
+
     /** @return the gateway handler */
     public WsGateHandler handler() {
         return handler;
     }
 
-    @Override
-    public void close() throws Exception {
+    /**
+     * Stops the demo: the gateway drains first (as the server begins stopping), then the server and the echo
+     * backend stop.
+     *
+     * @return what the drain did; empty when it had not ended when the server stopped
+     * @throws Exception when the server cannot stop
+     */
+    public Optional<DrainResult> stop() throws Exception {
         try {
             server.stop();
         } finally {
+            if (admin != null) {
+                admin.close();
+            }
             if (echo != null) {
                 echo.close();
             }
         }
+        // the drain the stop ran: the same stage, whatever the options given here
+        return Optional.ofNullable(handler.gateway().drain(DrainOptions.ofDefaults()).toCompletableFuture().getNow(null));
+    }
+
+    /** @return the line the demo prints once drained, e.g. {@code wsgate drained: 5000 pairs, 4998 closed, 2 aborted, in 12.3 s} */
+    static String drainedLine(Optional<DrainResult> result) {
+        return result.map(r -> "wsgate drained: " + r).orElse("wsgate stopped before the drain ended");
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
     }
 
     /**
@@ -155,10 +204,21 @@ public final class DemoGateway implements AutoCloseable {
                 out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
             }
         }
+        demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
+                + "  (GET /health, /metrics, /pairs; loopback only)"));
         if (demo.echo != null) {
             out.println("Try it: open " + base + "/echo with any WebSocket client; every message comes back.");
         }
         out.flush();
+        // SIGTERM (or Ctrl-C): drain, say how it went, then let the JVM exit
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                out.println(drainedLine(demo.stop()));
+            } catch (Exception e) {
+                err.println("wsgate-demo: stop failed: " + e.getMessage());
+            }
+            out.flush();
+        }, "wsgate-drain"));
         try {
             demo.server.join();
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.wsgate.examples;
 
 import io.wsgate.api.ApiLimits;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Durations;
 
 import java.net.URI;
@@ -24,9 +25,13 @@ import java.util.Optional;
  * @param idleTimeout      how long a pair may be idle
  * @param help             true when --help was asked
  * @param config           the gateway file whose APIs the gateway serves; "" for none (then routes or the echo backend)
+ * @param drainTimeout     how long the pairs may take to leave after the drain closed them (SIGTERM); then they are aborted
+ * @param drainWindow      how long the drain's closes are spread over; zero closes every pair at once
+ * @param adminPort        the admin endpoint's port on 127.0.0.1 (0 for any free one), -1 for no admin endpoint
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
-                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config) {
+                          Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
+                          Duration drainTimeout, Duration drainWindow, int adminPort) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -45,6 +50,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --max-message-size BYTES      largest message, counted across fragments (default 1048576)
               --handshake-timeout DURATION  backend handshake timeout, e.g. 10s (default 10s)
               --idle-timeout DURATION       close a pair idle this long, e.g. 5m (default 5m)
+              --drain-timeout DURATION      on SIGTERM, how long the pairs may take to leave after the gateway
+                                            closed them with 1001; those left are aborted (default 30s)
+              --drain-window DURATION       on SIGTERM, spread the closes over this long, e.g. 30s (default 0:
+                                            all at once); with --config, the file's gateway.drain says both
+              --admin-port N                serve the admin endpoint (GET /health, /metrics, /pairs; POST /reload)
+                                            on 127.0.0.1:N (0 picks a free port), and record metrics for it
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -54,11 +65,23 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Objects.requireNonNull(host, "host");
         routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(drainWindow, "drainWindow");
+    }
+
+    /** @return how the demo drains on SIGTERM, from --drain-timeout and --drain-window */
+    public DrainOptions drain() {
+        return DrainOptions.ofDefaults().withTimeout(drainTimeout).withWindow(drainWindow);
     }
 
     /** @return the gateway file, when --config was given */
     public Optional<Path> configFile() {
         return config.isEmpty() ? Optional.empty() : Optional.of(Path.of(config));
+    }
+
+    /** @return the admin endpoint's port, when --admin-port was given */
+    public java.util.OptionalInt admin() {
+        return adminPort < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(adminPort);
     }
 
     /** A command line that cannot be understood; its message is one line for the user. */
@@ -86,6 +109,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         boolean help = false;
         String config = "";
         String limitOption = "";
+        Duration drainTimeout = DrainOptions.DEFAULT_TIMEOUT;
+        Duration drainWindow = Duration.ZERO;
+        int adminPort = -1;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -99,7 +125,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             switch (name) {
                 case "--help", "-h" -> help = true;
                 case "--host" -> host = value != null ? value : next(list, ++i, name);
-                case "--port" -> port = port(value != null ? value : next(list, ++i, name));
+                case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
+                case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
                     String route = value != null ? value : next(list, ++i, name);
                     int at = route.indexOf('=');
@@ -130,6 +157,15 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                     idleTimeout = duration(name, value != null ? value : next(list, ++i, name));
                     limitOption = name;
                 }
+                case "--drain-timeout" -> {
+                    drainTimeout = duration(name, value != null ? value : next(list, ++i, name));
+                    limitOption = name;
+                }
+                case "--drain-window" -> {
+                    String w = value != null ? value : next(list, ++i, name);
+                    drainWindow = window(name, w);
+                    limitOption = name;
+                }
                 default -> throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
         }
@@ -137,9 +173,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException("--config and --route exclude each other: declare the APIs in the file");
         }
         if (!config.isEmpty() && !limitOption.isEmpty()) {
-            throw new UsageException("--config and " + limitOption + " exclude each other: set limits in the file");
+            throw new UsageException("--config and " + limitOption + " exclude each other: set "
+                    + (limitOption.startsWith("--drain") ? "gateway.drain" : "limits") + " in the file");
         }
-        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config);
+        return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
+                drainTimeout, drainWindow, adminPort);
     }
 
     /** @return the API limits these options ask for */
@@ -155,7 +193,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         return args.get(i);
     }
 
-    private static int port(String s) throws UsageException {
+    private static int port(String option, String s) throws UsageException {
         try {
             int p = Integer.parseInt(s);
             if (p < 0 || p > 65535) {
@@ -163,7 +201,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new UsageException("--port must be 0 to 65535, got '" + s + "'");
+            throw new UsageException(option + " must be 0 to 65535, got '" + s + "'");
         }
     }
 
@@ -188,6 +226,18 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             return d;
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " must be a positive duration like 10s or 5m, got '" + s + "'");
+        }
+    }
+
+    private static Duration window(String option, String s) throws UsageException {
+        try {
+            Duration d = s.trim().equals("0") ? Duration.ZERO : Durations.parse(s);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " must be 0 or a duration like 30s, got '" + s + "'");
         }
     }
 

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +57,9 @@ class DemoGatewayTest {
         for (String[] args : new String[][] {
             {"--bogus"}, {"--port", "x"}, {"--port", "70000"}, {"--port"}, {"--route", "/a"},
             {"--route", "/a=http://x/"}, {"--max-message-size", "0"}, {"--idle-timeout", "soon"},
-            {"--handshake-timeout", "0s"}, {"--route", "/a=ws://h/", "--route", "/a=ws://h/"}}) {
+            {"--handshake-timeout", "0s"}, {"--route", "/a=ws://h/", "--route", "/a=ws://h/"},
+            {"--drain-timeout", "0s"}, {"--drain-window", "-1s"}, {"--drain-window", "later"},
+            {"--config", "g.yaml", "--drain-timeout", "5s"}}) {
             Run r = run(args);
             assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("wsgate-demo: ").doesNotContain("\n");
@@ -89,5 +93,58 @@ class DemoGatewayTest {
                     .satisfies(api -> assertThat(api.name()).isEqualTo("chat.v1"));
             assertThat(echo(URI.create(demo.uri() + "/chat/v1"), "via route")).isEqualTo("via route");
         }
+    }
+
+    @Test
+    void servesTheAdminEndpointWithPrometheusMetricsOnLoopbackWhenAsked() throws Exception {
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--admin-port", "0"))) {
+            URI admin = demo.adminUri().orElseThrow();
+            assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "metered")).isEqualTo("metered");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
+            HttpClient http = HttpClient.newHttpClient();
+
+            String health = http.send(HttpRequest.newBuilder(admin.resolve("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(health).startsWith("{\"status\":\"UP\"");
+            assertThat(metrics).contains("wsgate_handshakes_total{api=\"echo\",error=\"none\",outcome=\"accepted\",status=\"101\"} 1.0")
+                    .contains("wsgate_messages_total{api=\"echo\",direction=\"inbound\"} 1.0")
+                    .contains("wsgate_pairs_active{api=\"echo\"} 0.0");
+        }
+        Run noAdmin = run("--admin-port", "x");
+        assertThat(noAdmin.err()).contains("--admin-port must be 0 to 65535");
+    }
+
+    @Test
+    void readsTheDrainOptionsWithTheirDefaults() throws Exception {
+        assertThat(DemoOptions.parse().drain()).isEqualTo(io.wsgate.core.DrainOptions.ofDefaults());
+        DemoOptions o = DemoOptions.parse("--drain-timeout", "500ms", "--drain-window=2m");
+        assertThat(o.drain().timeout()).hasMillis(500);
+        assertThat(o.drain().window()).hasMinutes(2);
+        assertThat(DemoOptions.parse("--drain-window", "0").drain().window()).isZero();
+        assertThat(DemoOptions.USAGE).contains("--drain-timeout DURATION").contains("--drain-window DURATION");
+    }
+
+    @Test
+    void stoppingDrainsEveryPairWith1001AndSaysHowItWent() throws Exception {
+        DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--drain-timeout", "10s"));
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(demo.uri() + "/echo"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 1);
+
+        String line = DemoGateway.drainedLine(demo.stop());
+
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(line).startsWith("wsgate drained: 1 pairs, 1 closed, 0 aborted, in ").endsWith(" s");
+        assertThat(demo.handler().gateway().openPairs()).isZero();
     }
 }

@@ -1,8 +1,10 @@
 package io.wsgate.jetty;
 
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.GatewayListener;
+import io.wsgate.jetty.internal.DrainOnStop;
 import io.wsgate.jetty.internal.backend.BackendClient;
 
 import java.util.ArrayList;
@@ -11,7 +13,8 @@ import java.util.Objects;
 
 /**
  * What {@link WsGateHandler.Builder} and {@link WsGateServlet.Builder} have in common: the engine (made from
- * a configuration, or one the application made), the listeners that hear it, and how backends are reached.
+ * a configuration, or one the application made), the listeners that hear it, how backends are reached, and
+ * how the gateway drains when it stops.
  * Not thread-safe.
  *
  * @param <B> the concrete builder
@@ -22,6 +25,7 @@ public abstract class GatewayBuilder<B extends GatewayBuilder<B>> {
     private final Gateway gateway;
     private final List<GatewayListener> listeners = new ArrayList<>();
     private BackendClientOptions backendClient = BackendClientOptions.ofDefaults();
+    private DrainOptions drain;
 
     GatewayBuilder(GatewayConfig config, Gateway gateway) {
         this.config = config;
@@ -57,6 +61,25 @@ public abstract class GatewayBuilder<B extends GatewayBuilder<B>> {
     public B backendClient(BackendClientOptions options) {
         this.backendClient = Objects.requireNonNull(options, "options");
         return self();
+    }
+
+    /**
+     * Sets how the gateway drains when the Handler or Servlet stops (default: the gateway configuration's
+     * {@link GatewayConfig#drain()}, read when the stop comes): the stop blocks until every pair has ended,
+     * at most the options' window and timeout.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public B drain(DrainOptions options) {
+        this.drain = Objects.requireNonNull(options, "options");
+        return self();
+    }
+
+    /** @return drains the gateway when the server stops, with the options set here or its configuration's */
+    DrainOnStop drainOnStop(Gateway g) {
+        DrainOptions set = drain;
+        return new DrainOnStop(g, () -> set != null ? set : g.config().drain());
     }
 
     /** @return the engine: the one given, or a new one with the listeners */

@@ -4,6 +4,7 @@ import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.jetty.internal.backend.BackendClient;
 import io.wsgate.jetty.internal.backend.JettyBackendConnector;
+import io.wsgate.jetty.internal.DrainOnStop;
 import io.wsgate.jetty.internal.PassthroughFlow;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -32,12 +33,14 @@ public final class WsGateHandler extends Handler.Wrapper {
 
     private final Gateway gateway;
     private final BackendClient client;
+    private final DrainOnStop drain;
     private volatile PassthroughFlow flow;
 
     private WsGateHandler(Builder b) {
         super(b.next);
         this.gateway = b.gateway();
         this.client = b.backendClientFor();
+        this.drain = b.drainOnStop(gateway);
         addManaged(client);
     }
 
@@ -71,12 +74,20 @@ public final class WsGateHandler extends Handler.Wrapper {
         }
         flow = new PassthroughFlow(gateway, new JettyBackendConnector(client),
                 WebSocketServerComponents.ensureWebSocketComponents(getServer()));
+        drain.install(getServer());
         super.doStart();
     }
 
+    /**
+     * Drains the gateway (see {@link GatewayBuilder#drain}), blocking until every pair has ended or the drain's
+     * window and timeout passed, then stops the backend client. When the server stops, the drain has already run
+     * as it began stopping, while the connections were open (a server closes them before it stops its handlers).
+     * The gateway stays drained: a handler started again answers 503 {@code GATEWAY_DRAINING}.
+     */
     @Override
     protected void doStop() throws Exception {
-        gateway.shutdown();
+        drain.drainAndWait();
+        drain.uninstall();
         super.doStop();
     }
 

@@ -4,6 +4,7 @@ import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.jetty.internal.backend.BackendClient;
 import io.wsgate.jetty.internal.backend.JettyBackendConnector;
+import io.wsgate.jetty.internal.DrainOnStop;
 import io.wsgate.jetty.internal.PassthroughFlow;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
@@ -51,11 +52,13 @@ public final class WsGateServlet extends HttpServlet {
 
     private final transient Gateway gateway;
     private final transient BackendClient client;
+    private final transient DrainOnStop drain;
     private transient volatile PassthroughFlow flow;
 
     private WsGateServlet(Builder b) {
         this.gateway = b.gateway();
         this.client = b.backendClientFor();
+        this.drain = b.drainOnStop(gateway);
     }
 
     /**
@@ -93,11 +96,18 @@ public final class WsGateServlet extends HttpServlet {
         }
         flow = new PassthroughFlow(gateway, new JettyBackendConnector(client),
                 WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context));
+        drain.install(context.getServer());
     }
 
+    /**
+     * Drains the gateway (see {@link GatewayBuilder#drain}), blocking until every pair has ended or the drain's
+     * window and timeout passed, then stops the backend client. When the server stops, the drain has already run
+     * as it began stopping, while the connections were open (a server closes them before it stops its contexts).
+     */
     @Override
     public void destroy() {
-        gateway.shutdown();
+        drain.drainAndWait();
+        drain.uninstall();
         try {
             client.stop();
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
+import io.wsgate.core.DrainOptions;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.AfterEach;
@@ -152,11 +153,11 @@ class AccessLogClosesTest extends GatewayTestBase {
     }
 
     @Test
-    void aShutdownIsTheGatewaysDecisionDrained() throws Exception {
+    void aDrainIsTheGatewaysDecisionDrained() throws Exception {
         startGateway(api("drain", "/drain", "/backend").build());
         RecordingClient c = RecordingClient.connect(client, gw("/drain"));
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().openPairs() == 1);
-        gateway.gateway().shutdown();
+        gateway.gateway().drain(DrainOptions.ofDefaults());
         assertThat(c.awaitClosed().getCode()).isEqualTo(1001);
 
         assertClose(log.pairOf("drain"), "GATEWAY", "DRAINED", "1001", "1001", "1001");

@@ -8,6 +8,7 @@ import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.Headers;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.GatewayListener;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +49,8 @@ class HandshakeFlowTest {
         final List<String> seen = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void handshakeStarted(String requestId, HandshakeRequest request) {
-            seen.add("started " + request.path());
+        public void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
+            seen.add("started " + request.path() + " " + api.map(ApiDefinition::name).orElse("-"));
         }
 
         @Override
@@ -105,7 +107,7 @@ class HandshakeFlowTest {
         assertThat(client.started()).isCompletedWithValue(relay);
         assertThat(gateway.openPairs()).isEqualTo(1);
         assertThat(gateway.pendingHandshakes()).isZero();
-        assertThat(events.seen).containsExactly("started /echo/room", "accepted echo 101 none", "opened echo");
+        assertThat(events.seen).containsExactly("started /echo/room echo", "accepted echo 101 none", "opened echo");
     }
 
     @Test
@@ -135,10 +137,23 @@ class HandshakeFlowTest {
         RecordingClientHandshake port = RecordingClientHandshake.leaving();
         gateway.handshake(upgrade("/echo").build(), "/echo", port, ScriptedBackends.never());
         assertThat(port.awaitRejection().status()).isEqualTo(403);
-        assertThat(events.seen).containsExactly("started /echo", "rejected echo 403 DENIED");
+        assertThat(events.seen).containsExactly("started /echo echo", "rejected echo 403 DENIED");
 
         gateway.handshake(upgrade("/nowhere").build(), "/nowhere", RecordingClientHandshake.leaving(), ScriptedBackends.never());
-        assertThat(events.seen).endsWith("rejected - 404 API_NOT_FOUND");
+        assertThat(events.seen).as("an unrouted handshake starts without an API and ends without one")
+                .endsWith("started /nowhere -", "rejected - 404 API_NOT_FOUND");
+    }
+
+    @Test
+    void aDrainingGatewayNamesTheRoutedApiWhenItStartsAndEndsTheHandshake() throws Exception {
+        Events events = new Events();
+        Gateway gateway = Gateway.create(config(), List.of(events));
+        gateway.drain(DrainOptions.ofDefaults());
+        RecordingClientHandshake port = RecordingClientHandshake.leaving();
+        gateway.handshake(upgrade("/echo").build(), "/echo", port, ScriptedBackends.never());
+        assertThat(port.awaitRejection().status()).isEqualTo(503);
+        assertThat(events.seen).containsExactly("started /echo echo", "rejected echo 503 GATEWAY_DRAINING");
+        assertThat(gateway.pendingHandshakes()).isZero();
     }
 
     @Test
@@ -159,7 +174,7 @@ class HandshakeFlowTest {
         gateway.handshake(upgrade("/echo").build(), "/echo", port, backends);
         assertThat(port.awaitRejection().code()).isEqualTo("POLICY_ERROR");
         assertThat(backends.requests()).hasSize(1);
-        assertThat(events.seen).endsWith("failed echo 500 POLICY_ERROR");
+        assertThat(events.seen).containsExactly("started /echo echo", "failed echo 500 POLICY_ERROR");
     }
 
     @Test
@@ -173,7 +188,7 @@ class HandshakeFlowTest {
         assertThat(backend.started()).isNotDone();
         assertThat(gateway.openPairs()).isZero();
         assertThat(gateway.pendingHandshakes()).isZero();
-        assertThat(events.seen).endsWith("failed echo 499 ABANDONED");
+        assertThat(events.seen).containsExactly("started /echo echo", "failed echo 499 ABANDONED");
     }
 
     @Test
@@ -193,7 +208,7 @@ class HandshakeFlowTest {
     void aListenerThatThrowsHarmsNoHandshake() throws Exception {
         GatewayListener broken = new GatewayListener() {
             @Override
-            public void handshakeStarted(String requestId, HandshakeRequest request) {
+            public void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
                 throw new IllegalStateException("listener bug");
             }
 
@@ -209,7 +224,7 @@ class HandshakeFlowTest {
                 ScriptedBackends.answering(BackendOutcome.connected(RecordingTransportSide.create(), "")));
         assertThat(client.started()).isDone();
         assertThat(after.seen).as("the next listener still hears every event")
-                .containsExactly("started /echo", "accepted echo 101 none", "opened echo");
+                .containsExactly("started /echo echo", "accepted echo 101 none", "opened echo");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;
 import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.Scheduler;
@@ -224,12 +225,12 @@ class LiveTokenTest {
     }
 
     @Test
-    void aPairClosedByShutdownArmsNoTimer() throws Exception {
+    void aHandshakeRefusedByADrainArmsNoTimer() throws Exception {
         Gateway gateway = gateway();
-        gateway.shutdown();
+        gateway.drain(DrainOptions.ofDefaults());
         RecordingClientHandshake port = RecordingClientHandshake.leaving();
         gateway.handshake(upgrade(expiringIn(Duration.ofSeconds(60))), "/chat", port, ScriptedBackends.never());
-        assertThat(port.awaitRejection().code()).isEqualTo("GATEWAY_SHUTTING_DOWN");
+        assertThat(port.awaitRejection().code()).isEqualTo("GATEWAY_DRAINING");
         assertThat(time.pending()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.transport.BackendOutcome;
@@ -31,6 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -148,10 +150,10 @@ public class RelayBenchmark {
         payload = ByteBuffer.wrap(bytes);
     }
 
-    /** Closes the pair (both sides' transports do nothing). */
+    /** Drains the gateway: the pair is closed, then aborted at once (both sides' transports do nothing). */
     @TearDown
     public void tearDown() {
-        gateway.shutdown();
+        gateway.drain(DrainOptions.ofDefaults().withTimeout(Duration.ofMillis(1)));
     }
 
     /**

@@ -34,8 +34,8 @@ public enum GatewayError {
     BACKEND_HANDSHAKE_INVALID(502, "The backend answered with an invalid WebSocket handshake."),
     /** The backend did not complete the handshake within the API's handshake timeout. */
     BACKEND_TIMEOUT(504, "The backend did not answer in time."),
-    /** The gateway is shutting down and takes no new connection. */
-    GATEWAY_SHUTTING_DOWN(503, "The gateway is shutting down."),
+    /** The gateway is draining (shutting down) and takes no new connection; carries {@code Retry-After} and {@code Connection: close}. */
+    GATEWAY_DRAINING(503, "The gateway is draining; retry later."),
     /** validate-jwt: missing, malformed, badly signed, expired or otherwise invalid token; carries {@code WWW-Authenticate}. */
     UNAUTHORIZED(401, "A valid access token is required."),
     /** A request without a subscription key to an API that needs one. */

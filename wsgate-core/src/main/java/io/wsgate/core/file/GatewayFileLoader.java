@@ -5,6 +5,7 @@ import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.internal.config.GatewayFileReader;
+import io.wsgate.core.internal.config.PolicyReuse;
 import io.wsgate.core.internal.config.PolicyTypes;
 import io.wsgate.core.internal.config.Source;
 import io.wsgate.core.internal.config.YamlNode;
@@ -12,7 +13,9 @@ import io.wsgate.core.internal.config.YamlTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -105,12 +108,65 @@ public final class GatewayFileLoader {
         }
     }
 
+    /**
+     * Loads the file now and watches it: each change (in place, or a new file moved over it) is reloaded within
+     * about two seconds, keeping the state of the limits it leaves unchanged. See {@link ReloadingGatewayFile}.
+     *
+     * @param file a gateway file, UTF-8 YAML
+     * @return the file, loaded; {@link ReloadingGatewayFile#close() close} it to stop watching
+     * @throws GatewayFileException   naming the file, line and key of the first mistake
+     * @throws UncheckedIOException   when the file cannot be read or its directory cannot be watched
+     */
+    public ReloadingGatewayFile watching(Path file) {
+        return ReloadingGatewayFile.open(this, file, true);
+    }
+
+    /**
+     * Loads the file now, to be reloaded only when asked ({@link ReloadingGatewayFile#reload()}, e.g. from an
+     * admin endpoint), without watching it.
+     *
+     * @param file a gateway file, UTF-8 YAML
+     * @return the file, loaded
+     * @throws GatewayFileException naming the file, line and key of the first mistake
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public ReloadingGatewayFile reloadable(Path file) {
+        return ReloadingGatewayFile.open(this, file, false);
+    }
+
+    /** @return the clock the configurations this loader makes run on */
+    Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Loads one version of a file, reusing the unchanged policies of the previous one.
+     *
+     * @param content the file's bytes, UTF-8
+     * @param name    what to call it in messages
+     * @param reuse   the previous load's instances, and the record of this load's
+     * @return the configuration
+     * @throws GatewayFileException naming the file, line and key of the first mistake
+     * @throws UncheckedIOException when the bytes are not UTF-8, as {@link #load(Path)} refuses them
+     */
+    GatewayConfig read(byte[] content, String name, PolicyReuse.Load reuse) {
+        try (Reader reader = new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8.newDecoder())) {
+            return read(reader, name, reuse);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read gateway file " + name + ": " + e, e);
+        }
+    }
+
     private GatewayConfig read(Reader reader, String name) throws IOException {
+        return read(reader, name, PolicyReuse.none().begin());
+    }
+
+    private GatewayConfig read(Reader reader, String name, PolicyReuse.Load reuse) throws IOException {
         List<PolicyFactory> found = new ArrayList<>();
         ServiceLoader.load(PolicyFactory.class, classLoader).forEach(found::add);
         PolicyTypes types = PolicyTypes.of(found, factories);
         LOG.debug("custom policy types: {}", types.customTypes());
         YamlNode root = YamlTrees.parse(reader, name);
-        return new GatewayFileReader(new Source(name), types, clock).read(root);
+        return new GatewayFileReader(new Source(name), types, clock, reuse).read(root);
     }
 }

@@ -36,6 +36,24 @@ public final class GatewayFiles {
         return loader().load(file);
     }
 
+    /**
+     * Loads the file and watches it, reloading it on every change while keeping the state of the limits it
+     * leaves unchanged (see {@link ReloadingGatewayFile}).
+     *
+     * <pre>{@code
+     * ReloadingGatewayFile file = GatewayFiles.watching(Path.of("gateway.yaml"));
+     * server.setHandler(WsGateHandler.builder(file.createGateway(List.of())).build());
+     * }</pre>
+     *
+     * @param file a gateway file, UTF-8 YAML
+     * @return the file, loaded and watched; close it to stop watching
+     * @throws GatewayFileException           naming the file, line and key of the first mistake
+     * @throws java.io.UncheckedIOException when the file cannot be read or its directory cannot be watched
+     */
+    public static ReloadingGatewayFile watching(Path file) {
+        return loader().watching(file);
+    }
+
     /** @return a loader with the defaults, to add factories or a clock */
     public static GatewayFileLoader loader() {
         return GatewayFileLoader.create();

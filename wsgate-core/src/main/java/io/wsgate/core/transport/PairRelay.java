@@ -31,4 +31,14 @@ public interface PairRelay extends FrameRelay, ConnectionPair {
      * @param cause  why the gateway closes the pair
      */
     void close(int code, String reason, CloseCause cause);
+
+    /**
+     * Drops both connections at once ({@link TransportSide#abort}), without waiting for a close handshake, and
+     * ends the pair now: its end is reported before this returns (a side that had not ended counts as
+     * disconnected; what each side got is the close frame the gateway had sent it, if any), and what the
+     * transports report later is ignored. Called by the gateway when a drain's timeout passed. Idempotent.
+     *
+     * @param cause why the gateway ends the pair, when nothing ended it before (a close keeps its own)
+     */
+    void abort(CloseCause cause);
 }

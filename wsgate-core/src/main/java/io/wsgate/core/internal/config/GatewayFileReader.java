@@ -4,6 +4,7 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.UrlScheme;
+import io.wsgate.core.DrainOptions;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.error.ErrorOverride;
@@ -40,16 +41,20 @@ public final class GatewayFileReader {
     private final Source source;
     private final PolicyTypes types;
     private final Clock clock;
+    private final PolicyReuse.Load reuse;
 
     /**
      * @param source    the file
      * @param types     the policy types and their factories
      * @param clock     the clock of the configuration and its time-based policies
+     * @param reuse     the policy instances of the previous load of the file (to keep the state of unchanged
+     *                  ones), and the record of this load's
      */
-    public GatewayFileReader(Source source, PolicyTypes types, Clock clock) {
+    public GatewayFileReader(Source source, PolicyTypes types, Clock clock, PolicyReuse.Load reuse) {
         this.source = source;
         this.types = types;
         this.clock = clock;
+        this.reuse = reuse;
     }
 
     /**
@@ -93,13 +98,16 @@ public final class GatewayFileReader {
             }
             proxies = List.copyOf(list);
         }
-        PolicyReader policies = new PolicyReader(source, types, clock, proxies);
+        PolicyReader policies = new PolicyReader(source, types, clock, proxies, reuse);
         Optional<MapReader> limits = g.map("connectionLimits");
         if (limits.isPresent()) {
-            config.connectionLimits(connectionLimits(limits.get(), policies));
+            MapReader m = limits.get();
+            config.connectionLimits(reuse.reuseOrMake(PolicyReuse.key("gateway", "connectionLimits", proxies, m.node()),
+                    ConnectionLimiter.class, () -> connectionLimits(m, policies)));
         }
-        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL));
+        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL, gatewayName));
         g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
+        g.map("drain").ifPresent(m -> config.drain(drain(m)));
         g.finish();
 
         Map<String, ProductDefinition> products = new LinkedHashMap<>();
@@ -187,7 +195,7 @@ public final class GatewayFileReader {
                 b.subscriptionKeys(key);
             }
         });
-        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT));
+        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT, name));
         p.finish();
         return source.check(p.node(), p.path(), b::build);
     }
@@ -249,8 +257,8 @@ public final class GatewayFileReader {
         b.gateways(a.texts("gateways").toArray(String[]::new));
         a.map("limits").ifPresent(l -> b.limits(limits(l)));
         a.bool("enforceTokenExpiry").ifPresent(b::enforceTokenExpiry);
-        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API);
-        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE);
+        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API, name);
+        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE, name);
         b.policies(apiPolicies).onHandshake(onHandshake);
         a.map("errorResponses").ifPresent(m -> errorResponses(m, (error, override) -> config.errorResponse(name, error, override)));
         a.finish();
@@ -287,6 +295,38 @@ public final class GatewayFileReader {
             sink.accept(error, b.build());
         }
         m.finish();
+    }
+
+    /** Reads {@code drain: {timeout, window, code, reason, retryAfter}}; what is not given keeps its default. */
+    private DrainOptions drain(MapReader m) {
+        DrainOptions d = DrainOptions.ofDefaults();
+        Optional<java.time.Duration> timeout = m.positiveDuration("timeout");
+        if (timeout.isPresent()) {
+            d = d.withTimeout(timeout.get());
+        }
+        Optional<YamlNode> window = m.get("window");
+        if (window.isPresent()) {
+            String text = source.text(window.get(), m.path("window")).trim();
+            java.time.Duration w = text.equals("0") ? java.time.Duration.ZERO : source.duration(window.get(), m.path("window"));
+            DrainOptions current = d;
+            d = source.check(window.get(), m.path("window"), () -> current.withWindow(w));
+        }
+        Optional<YamlNode> code = m.get("code");
+        String reason = m.text("reason").orElse(d.closeReason());
+        YamlNode closeAt = code.or(() -> m.get("reason")).orElse(m.node());
+        int closeCode = code.isPresent() ? (int) source.integer(code.get(), m.path("code"), 1000, 4999) : d.closeCode();
+        DrainOptions beforeClose = d;
+        d = source.check(closeAt, m.path(code.isPresent() ? "code" : "reason"), () -> beforeClose.withClose(closeCode, reason));
+        Optional<YamlNode> retryAfter = m.get("retryAfter");
+        if (retryAfter.isPresent()) {
+            String text = source.text(retryAfter.get(), m.path("retryAfter")).trim();
+            java.time.Duration r = text.matches("\\d{1,9}") ? java.time.Duration.ofSeconds(Long.parseLong(text))
+                    : source.duration(retryAfter.get(), m.path("retryAfter"));
+            DrainOptions current = d;
+            d = source.check(retryAfter.get(), m.path("retryAfter"), () -> current.withRetryAfter(r));
+        }
+        m.finish();
+        return d;
     }
 
     private ApiLimits limits(MapReader l) {

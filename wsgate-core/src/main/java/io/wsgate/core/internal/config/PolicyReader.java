@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * Reads a scope's list of policies: the {@code base} marker, the kinds that cannot apply to a handshake (refused on
  * an API, kept as skipped stand-ins elsewhere), and every other entry made by the {@link PolicyFactory} of its
- * type, built-in or custom, from {@link PolicyOptions} that refuse the keys it did not read.
+ * type, built-in or custom, from {@link PolicyOptions} that refuse the keys it did not read. An entry equal to one of
+ * the previous load of the file, in the same scope, gets that load's instance ({@link PolicyReuse}) and keeps its state.
  */
 public final class PolicyReader {
 
@@ -31,27 +32,31 @@ public final class PolicyReader {
     private final PolicyTypes types;
     private final Clock clock;
     private final List<String> trustedProxies;
+    private final PolicyReuse.Load reuse;
 
     /**
      * @param source         the file
      * @param types          the policy types and their factories
      * @param clock          the clock of time-based policies
      * @param trustedProxies the gateway's trusted proxies, for ip-filter and client-ip keys
+     * @param reuse          the instances of the previous load of the file, and the record of this one's
      */
-    public PolicyReader(Source source, PolicyTypes types, Clock clock, List<String> trustedProxies) {
+    public PolicyReader(Source source, PolicyTypes types, Clock clock, List<String> trustedProxies, PolicyReuse.Load reuse) {
         this.source = source;
         this.types = types;
         this.clock = clock;
         this.trustedProxies = List.copyOf(trustedProxies);
+        this.reuse = reuse;
     }
 
     /**
-     * @param owner the map holding the list
-     * @param key   the list's key
-     * @param scope the scope it belongs to
+     * @param owner     the map holding the list
+     * @param key       the list's key
+     * @param scope     the scope it belongs to
+     * @param ownerName the product's or API's name; ignored for the global scope
      * @return the policies in order, with at most one {@link Policies#base()}
      */
-    public List<HandshakePolicy> list(MapReader owner, String key, PolicyScope scope) {
+    public List<HandshakePolicy> list(MapReader owner, String key, PolicyScope scope, String ownerName) {
         Optional<YamlNode> node = owner.get(key);
         if (node.isEmpty()) {
             return List.of();
@@ -98,12 +103,22 @@ public final class PolicyReader {
                 continue;
             }
             String optionsPath = itemPath + "." + type;
-            out.add(policy(type, typeAt, options, optionsPath, scope));
+            out.add(policy(type, typeAt, options, optionsPath, scope, reuseScope(scope, ownerName)));
         }
         return out;
     }
 
-    private HandshakePolicy policy(String type, YamlNode typeAt, YamlNode options, String path, PolicyScope scope) {
+    /** @return the scope an instance is reused in: an API's two lists are one, so moving an entry keeps it */
+    private static String reuseScope(PolicyScope scope, String ownerName) {
+        return switch (scope) {
+            case GLOBAL -> "gateway";
+            case PRODUCT -> "product " + ownerName;
+            case API, ON_HANDSHAKE -> "api " + ownerName;
+        };
+    }
+
+    private HandshakePolicy policy(String type, YamlNode typeAt, YamlNode options, String path, PolicyScope scope,
+                                   String reuseScope) {
         String kind = type.toLowerCase(Locale.ROOT);
         if (Policies.HANDSHAKE_INAPPLICABLE_KINDS.contains(kind)) {
             if (scope.isApiLevel()) {
@@ -120,7 +135,9 @@ public final class PolicyReader {
             throw source.error(typeAt, path, "unknown policy type '" + type + "'; built-in: " + types.builtInTypes()
                     + (custom.isEmpty() ? "; no custom policy factory was found (see PolicyFactory)" : "; custom: " + custom));
         }
-        HandshakePolicy p = make(factory.get(), options, path);
+        PolicyFactory f = factory.get();
+        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options);
+        HandshakePolicy p = reuse.reuseOrMake(key, HandshakePolicy.class, () -> make(f, options, path));
         if (scope.isApiLevel() && !Policies.appliesToHandshake(p)) {
             throw source.error(typeAt, path, "policy '" + type + "' declares it cannot apply to a WebSocket handshake,"
                     + " so it may not stand in an API's " + scope.label() + " list: remove it");

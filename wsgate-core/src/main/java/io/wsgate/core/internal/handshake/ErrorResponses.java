@@ -85,7 +85,17 @@ public final class ErrorResponses {
      * @return its response, overridden if this renderer says so
      */
     public ErrorResponse render(GatewayError error, String requestId) {
-        return build(error.status(), error.code(), error.message(), Headers.empty(), "", requestId);
+        return render(error, Headers.empty(), requestId);
+    }
+
+    /**
+     * @param error     the gateway's error
+     * @param headers   headers the response carries (an override's headers replace them)
+     * @param requestId the handshake's id
+     * @return its response, overridden if this renderer says so
+     */
+    public ErrorResponse render(GatewayError error, Headers headers, String requestId) {
+        return build(error.status(), error.code(), error.message(), headers, "", requestId);
     }
 
     /**

@@ -1,14 +1,17 @@
 package io.wsgate.core.internal.observe;
 
+import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
+import io.wsgate.core.ReloadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -58,8 +61,8 @@ public final class GuardedListener implements GatewayListener {
     }
 
     @Override
-    public void handshakeStarted(String requestId, HandshakeRequest request) {
-        each("handshakeStarted", l -> l.handshakeStarted(requestId, request));
+    public void handshakeStarted(String requestId, HandshakeRequest request, Optional<ApiDefinition> api) {
+        each("handshakeStarted", l -> l.handshakeStarted(requestId, request, api));
     }
 
     @Override
@@ -85,5 +88,10 @@ public final class GuardedListener implements GatewayListener {
     @Override
     public void pairClosed(ConnectionPair pair, PairEnd end) {
         each("pairClosed", l -> l.pairClosed(pair, end));
+    }
+
+    @Override
+    public void configReloaded(ReloadResult result) {
+        each("configReloaded", l -> l.configReloaded(result));
     }
 }

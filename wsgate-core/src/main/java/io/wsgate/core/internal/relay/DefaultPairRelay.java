@@ -482,6 +482,23 @@ public final class DefaultPairRelay implements PairRelay {
     }
 
     @Override
+    public void abort(CloseCause cause) {
+        Objects.requireNonNull(cause, "cause");
+        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, cause, NONE));
+        abort(client);
+        abort(backend);
+        report();
+    }
+
+    /** Ends a side at once: nothing more is read from it or written to it, its transport is dropped. */
+    private static void abort(Side side) {
+        side.close.set(CLOSE_SENT);
+        if (side.ended.compareAndSet(false, true)) {
+            side.transport.abort();
+        }
+    }
+
+    @Override
     public boolean isClosed() {
         return client.closing() || backend.closing() || client.ended.get() || backend.ended.get();
     }

@@ -1,0 +1,74 @@
+package io.wsgate.jetty;
+
+import io.wsgate.core.Gateway;
+import io.wsgate.core.GatewayListener;
+import io.wsgate.core.ReloadResult;
+import io.wsgate.core.file.ReloadingGatewayFile;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway served from a gateway file in a temporary directory, reloaded while clients and a real backend talk
+ * through it; every reload result the gateway's listeners hear is kept.
+ */
+abstract class ReloadTestBase extends PolicyTestBase {
+
+    @TempDir
+    Path dir;
+    ReloadingGatewayFile file;
+    final List<ReloadResult> heard = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeFile() {
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    Path path() {
+        return dir.resolve("gateway.yaml");
+    }
+
+    /** Writes the file; {@code BACKEND} in it stands for the test backend's base URL. */
+    void write(String yaml) throws IOException {
+        Files.writeString(path(), yaml.replace("BACKEND", backend.url("")));
+    }
+
+    /** Serves the gateway a reloading file creates, as an application would. */
+    void startGateway(ReloadingGatewayFile reloading) throws Exception {
+        this.file = reloading;
+        Gateway engine = reloading.createGateway(List.of(new GatewayListener() {
+            @Override
+            public void configReloaded(ReloadResult result) {
+                heard.add(result);
+            }
+        }));
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("gateway");
+        gatewayServer = new Server(threads);
+        ServerConnector connector = new ServerConnector(gatewayServer, 1, 1);
+        connector.setHost("127.0.0.1");
+        gatewayServer.addConnector(connector);
+        gateway = WsGateHandler.builder(engine).build();
+        gatewayServer.setHandler(gateway);
+        gatewayServer.start();
+    }
+
+    /** Writes the file and reloads it, which must apply. */
+    void reloadTo(String yaml) throws IOException {
+        write(yaml);
+        ReloadResult r = file.reload();
+        assertThat(r.outcome()).as(r.message()).isEqualTo(ReloadResult.Outcome.APPLIED);
+    }
+}
