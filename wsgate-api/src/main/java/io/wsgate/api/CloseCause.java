@@ -23,6 +23,13 @@ public enum CloseCause {
     TOO_BIG,
     /** Nothing crossed the pair for the API's idle timeout. */
     IDLE,
+    /**
+     * A leg answered nothing to the gateway's keepalive ping within the API's keepalive timeout: it was dropped,
+     * and the other side got 1001 (a dead client) or 1011 (a dead backend).
+     */
+    KEEPALIVE,
+    /** The pair reached the API's maximum lifetime: both sides got 1001. */
+    LIFETIME,
     /** The token the pair was admitted on expired. */
     TOKEN_EXPIRED,
     /** The gateway was shut down (drained). */

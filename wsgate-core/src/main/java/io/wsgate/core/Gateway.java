@@ -3,7 +3,6 @@ package io.wsgate.core;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
-import io.wsgate.api.PairDeadline;
 import io.wsgate.core.error.ErrorOverride;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.handshake.ApiCatalog;
@@ -173,7 +172,10 @@ public final class Gateway {
         return pending.get();
     }
 
-    /** @return how many pairs have a deadline pending (a token's expiry; each is cancelled when its pair ends) */
+    /**
+     * @return how many timers of pairs are pending: deadlines (a token's expiry, a maximum lifetime) and keepalive
+     *         checkers; each is cancelled when its pair ends
+     */
     public int pairDeadlines() {
         return deadlines.pending();
     }
@@ -240,10 +242,8 @@ public final class Gateway {
             d.pairOpened(pair); // a handshake under way when the drain began: closed at once
             return;
         }
-        if (pair.api().enforceTokenExpiry() && pair.attributes().get(PairDeadline.ATTRIBUTE) instanceof PairDeadline deadline) {
-            GatewayConfig config = state.config();
-            deadlines.schedule(pair, deadline, config.scheduler(), config.clock(), () -> pairs.containsKey(pair.id()));
-        }
+        GatewayConfig config = state.config();
+        deadlines.open(pair, config.scheduler(), config.clock(), config.random(), () -> pairs.containsKey(pair.id()));
     }
 
     void pairEnded(PairRelay pair, long handshakeMillis, PairEnd end) {

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The immutable configuration of one gateway: its name, the APIs it may serve and its own
@@ -41,12 +43,15 @@ public final class GatewayConfig {
     public static final String DEFAULT_NAME = "default";
     /** How long a policy chain may take by default: 10 seconds. */
     public static final Duration DEFAULT_POLICY_TIMEOUT = Duration.ofSeconds(10);
+    /** The calling thread's {@link ThreadLocalRandom}, whichever thread calls. */
+    private static final RandomGenerator DEFAULT_RANDOM = () -> ThreadLocalRandom.current().nextLong();
 
     private final String name;
     private final List<ApiDefinition> apis;
     private final Duration policyTimeout;
     private final Clock clock;
     private final Scheduler scheduler;
+    private final RandomGenerator random;
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
     private final DrainOptions drain;
@@ -60,6 +65,7 @@ public final class GatewayConfig {
         this.policyTimeout = b.policyTimeout;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
+        this.random = b.random;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
         this.drain = b.drain;
@@ -118,6 +124,7 @@ public final class GatewayConfig {
         b.policyTimeout = policyTimeout;
         b.clock = clock;
         b.scheduler = scheduler;
+        b.random = random;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
         b.drain = drain;
@@ -154,9 +161,20 @@ public final class GatewayConfig {
         return clock;
     }
 
-    /** @return the scheduler of the gateway's timed work (live-token enforcement, a drain's batches and timeout) */
+    /**
+     * @return the scheduler of the gateway's timed work (live-token enforcement, maximum lifetimes, keepalive pings, a
+     *         drain's batches and timeout)
+     */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * @return the random source of the gateway's jitter (how much earlier than its maximum lifetime a pair is
+     *         closed); called from the gateway's threads, when a pair is established
+     */
+    public RandomGenerator random() {
+        return random;
     }
 
     /** @return the global policies, the products and the subscription-key names */
@@ -227,6 +245,7 @@ public final class GatewayConfig {
         private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.jdk();
+        private RandomGenerator random = DEFAULT_RANDOM;
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
         private DrainOptions drain = DrainOptions.ofDefaults();
@@ -332,6 +351,16 @@ public final class GatewayConfig {
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Sets the random source of the gateway's jitter: a pair with a maximum lifetime is closed up to 10% of it
+         * earlier, by {@code random.nextDouble()} (default: each thread's {@link ThreadLocalRandom}). It is called
+         * from the gateway's threads: it must be thread-safe. Tests give a fixed one, with a {@code ManualScheduler}.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 

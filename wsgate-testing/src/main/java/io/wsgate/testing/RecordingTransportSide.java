@@ -7,6 +7,8 @@ import io.wsgate.core.transport.Peer;
 import io.wsgate.core.transport.SideEnd;
 import io.wsgate.core.transport.TransportSide;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,6 +48,7 @@ public final class RecordingTransportSide implements TransportSide {
     private final CompletableFuture<PairRelay> started = new CompletableFuture<>();
     private final List<Frame> sent = new ArrayList<>();
     private final List<String> closes = new ArrayList<>();
+    private final List<ByteBuffer> pings = new ArrayList<>();
     private final Deque<Completion> held = new ArrayDeque<>();
     private final boolean holdWrites;
     private final Peer endsWhenClosed;
@@ -99,6 +102,15 @@ public final class RecordingTransportSide implements TransportSide {
         done.succeeded();
     }
 
+    /** Called by the gateway (its keepalive); records the ping's payload, apart from the relayed frames. */
+    @Override
+    public void ping(ByteBuffer payload) {
+        Objects.requireNonNull(payload, "payload");
+        synchronized (lock) {
+            pings.add(payload.asReadOnlyBuffer());
+        }
+    }
+
     /** Called by the gateway; records {@code "code reason"}. */
     @Override
     public void close(int code, String reason) {
@@ -136,6 +148,16 @@ public final class RecordingTransportSide implements TransportSide {
     public List<Frame> sent() {
         synchronized (lock) {
             return List.copyOf(sent);
+        }
+    }
+
+    /**
+     * @return the payloads of the gateway's own pings to this side (its keepalive), in order, as text; they are not
+     *         in {@link #sent()}
+     */
+    public List<String> pings() {
+        synchronized (lock) {
+            return pings.stream().map(p -> StandardCharsets.UTF_8.decode(p.duplicate()).toString()).toList();
         }
     }
 

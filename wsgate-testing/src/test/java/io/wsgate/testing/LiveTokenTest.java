@@ -145,6 +145,25 @@ class LiveTokenTest {
     }
 
     @Test
+    void aPairWithAMaximumLifetimeClosesAtTheEarlierOfItsTokensExpiryAndItsLifetime() throws Exception {
+        Gateway gateway = gateway(a -> a.limits(io.wsgate.api.ApiLimits.ofDefaults().withMaxLifetime(Duration.ofHours(1))),
+                j -> j);
+        Pair shortToken = open(gateway, expiringIn(Duration.ofMinutes(10)));
+        assertThat(time.dueTimes()).containsExactly(START.plus(Duration.ofMinutes(10)).plusSeconds(30));
+        shortToken.endBoth(1000, "");
+
+        Pair longToken = open(gateway, expiringIn(Duration.ofHours(3)));
+        assertThat(time.dueTimes()).singleElement().satisfies(due ->
+                assertThat(due).isBetween(START.plus(Duration.ofMinutes(54)), START.plus(Duration.ofHours(1))));
+        assertThat(gateway.pairDeadlines()).as("one timer per pair").isOne();
+        time.advance(Duration.ofHours(1));
+        assertThat(longToken.client().closes()).containsExactly("1001 Maximum connection lifetime reached");
+        longToken.endBoth(1001, "Maximum connection lifetime reached");
+        assertThat(gateway.pairDeadlines()).isZero();
+        assertThat(time.pending()).isZero();
+    }
+
+    @Test
     void anApiThatOptsOutKeepsThePairOpenPastExpiry() throws Exception {
         Gateway gateway = gateway(a -> a.enforceTokenExpiry(false), j -> j);
         Pair pair = open(gateway, expiringIn(Duration.ofSeconds(60)));

@@ -83,6 +83,10 @@ public class RelayBenchmark {
         }
 
         @Override
+        public void ping(ByteBuffer ping) {
+        }
+
+        @Override
         public void close(int code, String reason) {
         }
 

@@ -4,6 +4,8 @@ import io.wsgate.api.CloseStatus;
 import io.wsgate.api.Completion;
 import io.wsgate.api.Frame;
 
+import java.nio.ByteBuffer;
+
 /**
  * One connection of a pair as a transport adapter exposes it to the relay: where the relay
  * writes frames. Implemented by adapters; called by the relay, never concurrently for the same
@@ -29,6 +31,17 @@ public interface TransportSide {
      * @param done  completed when the frame has been written, or failed when it cannot be
      */
     void send(Frame frame, Completion done);
+
+    /**
+     * Writes the gateway's own ping (a keepalive) to this connection: at once when nothing is being written,
+     * else right after the frame being written and before the next one. Unlike {@link #send}, it may be called
+     * at any time, also while a relayed frame's write is in flight; a ping still waiting to be written is
+     * replaced by this one. Dropped once this connection's close frame is sent or waiting. Called by the gateway
+     * on its scheduler's thread.
+     *
+     * @param payload the ping's payload, at most 125 bytes, position to limit; read-only, the transport may keep it
+     */
+    void ping(ByteBuffer payload);
 
     /**
      * Closes this connection as the gateway's own decision: sends a close frame with this code and

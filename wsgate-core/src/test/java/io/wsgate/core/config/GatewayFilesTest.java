@@ -1,6 +1,7 @@
 package io.wsgate.core.config;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakeRequest;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.GatewayConfig;
@@ -762,5 +763,67 @@ class GatewayFilesTest {
 
         assertThatThrownBy(() -> loader.withFactory(impostor).parse("apis: []", "gateway.yaml"))
                 .isInstanceOf(io.wsgate.core.error.ConfigurationException.class).hasMessageContaining("'ip-filter'");
+    }
+
+    @Test
+    void readsKeepAliveAndMaxLifetimeNextToTheIdleTimeout() {
+        GatewayConfig config = parse("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    limits:
+                      idleTimeout: 10m
+                      keepAlive: { interval: 30s, timeout: 10s }
+                      maxLifetime: 24h
+                  - name: plain
+                    backendUrl: ws://plain:80/
+                    urlSuffix: /plain
+                """);
+
+        ApiLimits chat = config.apis().get(0).limits();
+        assertThat(chat.hasKeepAlive()).isTrue();
+        assertThat(chat.keepAliveInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(chat.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(chat.maxLifetime()).isEqualTo(Duration.ofHours(24));
+        ApiLimits plain = config.apis().get(1).limits();
+        assertThat(plain.hasKeepAlive()).as("off by default").isFalse();
+        assertThat(plain.hasMaxLifetime()).as("off by default").isFalse();
+    }
+
+    @Test
+    void refusesAKeepAliveWithoutItsTimeoutNamingTheKey() {
+        GatewayFileException e = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    limits:
+                      keepAlive: { interval: 30s }
+                """);
+
+        assertThat(e.key()).isEqualTo("apis[0].limits.keepAlive.timeout");
+        assertThat(e.problem()).isEqualTo("is required here");
+    }
+
+    @Test
+    void refusesAnUnknownKeepAliveKeyAndAZeroLifetime() {
+        GatewayFileException unknown = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    limits:
+                      keepAlive: { interval: 30s, timeout: 10s, pongTimeout: 5s }
+                """);
+        assertThat(unknown.key()).isEqualTo("apis[0].limits.keepAlive.pongTimeout");
+        assertThat(unknown.problem()).startsWith("unknown key 'pongTimeout'");
+
+        GatewayFileException zero = failure("""
+                apis:
+                  - name: chat
+                    backendUrl: ws://chat:80/
+                    limits:
+                      maxLifetime: 0s
+                """);
+        assertThat(zero.key()).isEqualTo("apis[0].limits.maxLifetime");
+        assertThat(zero.line()).isEqualTo(5);
     }
 }

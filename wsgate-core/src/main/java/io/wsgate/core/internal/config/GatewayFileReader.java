@@ -350,6 +350,18 @@ public final class GatewayFileReader {
         if (handshake.isPresent()) {
             limits = limits.withHandshakeTimeout(handshake.get());
         }
+        Optional<MapReader> keepAlive = l.map("keepAlive");
+        if (keepAlive.isPresent()) {
+            MapReader k = keepAlive.get();
+            java.time.Duration interval = k.source().positiveDuration(k.require("interval"), k.path("interval"));
+            java.time.Duration timeout = k.source().positiveDuration(k.require("timeout"), k.path("timeout"));
+            k.finish();
+            limits = limits.withKeepAlive(interval, timeout);
+        }
+        Optional<java.time.Duration> lifetime = l.positiveDuration("maxLifetime");
+        if (lifetime.isPresent()) {
+            limits = limits.withMaxLifetime(lifetime.get());
+        }
         l.finish();
         return limits;
     }

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>A side that ends without a relayed close frame gets the other side closed: with the same code
  *       and reason after a close handshake, with 1001 when the client went away and 1011 when the
  *       backend did. 1005, 1006 and 1015 never go on the wire.</li>
+ *   <li>With keepalive on ({@link PairKeepAlive}), the pong that answers the gateway's own ping is dropped,
+ *       and a leg that answers nothing in time is dropped with the other side closed as for a failure.</li>
  *   <li>When both sides have ended, the {@link PairListener} is told once: who ended the pair, why
  *       ({@link CloseCause}), and the close each side got.</li>
  * </ul>
@@ -78,6 +80,8 @@ public final class DefaultPairRelay implements PairRelay {
     private final Side backend;
     private final AtomicReference<Closer> closer = new AtomicReference<>();
     private final AtomicBoolean reported = new AtomicBoolean();
+    /** The keepalive of both legs; null when the API has none (the frame path then pays one branch). */
+    private final PairKeepAlive keepAlive;
 
     /**
      * @param info     what the handshake established
@@ -91,6 +95,8 @@ public final class DefaultPairRelay implements PairRelay {
         this.maxMessageSize = info.api().limits().maxMessageSize();
         this.client = new Side(Peer.CLIENT, Objects.requireNonNull(client, "client"));
         this.backend = new Side(Peer.BACKEND, Objects.requireNonNull(backend, "backend"));
+        this.keepAlive = info.api().limits().hasKeepAlive() ? new PairKeepAlive(this, client, backend, info.api().limits())
+                : null;
     }
 
     /** Who ended the pair first, why, and with which close. */
@@ -172,6 +178,11 @@ public final class DefaultPairRelay implements PairRelay {
             forwardClose(src, dst, frame, done);
             return;
         }
+        if (keepAlive != null && keepAlive.arrived(src.peer, frame)) {
+            // the answer to the gateway's own ping: it goes no further
+            done.succeeded();
+            return;
+        }
         if (dst.closing() || dst.ended.get() || src.closing()) {
             // The pair is closing: frames that cross the close are dropped, as a WebSocket endpoint would.
             done.succeeded();
@@ -206,6 +217,9 @@ public final class DefaultPairRelay implements PairRelay {
         dst.transport.send(frame, new Completion() {
             @Override
             public void succeeded() {
+                if (keepAlive != null) {
+                    keepAlive.relayed(src.peer);
+                }
                 done.succeeded();
             }
 
@@ -331,6 +345,31 @@ public final class DefaultPairRelay implements PairRelay {
         if (closeDst) {
             dst.transport.close(failureCode(src.peer), failureReason(src.peer));
         }
+    }
+
+    /**
+     * A leg answered nothing to the gateway's keepalive ping in time (its {@link PairKeepAlive}): it is dropped,
+     * and the other side gets 1001 (a dead client) or 1011 (a dead backend). Nothing when the pair is closing already.
+     */
+    void keepAliveTimedOut(Peer dead) {
+        Side self = side(dead);
+        Side other = side(dead.other());
+        if (self.ended.get() || !self.close.compareAndSet(OPEN, CLOSE_SENT)) {
+            return;
+        }
+        int code = failureCode(dead);
+        String reason = dead == Peer.CLIENT ? "Client keepalive timeout" : "Backend keepalive timeout";
+        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, CloseCause.KEEPALIVE, status(code, reason)));
+        boolean closeOther = claim(other, code, reason);
+        self.transport.abort();
+        if (closeOther) {
+            other.transport.close(code, reason);
+        }
+    }
+
+    /** @return the pair's keepalive, or null when its API has none */
+    PairKeepAlive keepAlive() {
+        return keepAlive;
     }
 
     /** Claims a side's one close frame for the gateway's own close with this code and reason. */

@@ -21,7 +21,8 @@ import static io.wsgate.jetty.internal.relay.OpCode.TEXT;
  * copy (a read-only payload is the exception: it is copied to be masked).
  *
  * <p>Not thread-safe: its connection writes one data frame at a time, and the header buffer is
- * reused for each. Close frames have buffers of their own (they may wait behind a data frame).
+ * reused for each. Close frames and the gateway's own pings have buffers of their own (they may wait
+ * behind a data frame).
  */
 final class FrameWriter {
 
@@ -82,9 +83,21 @@ final class FrameWriter {
      * @return the whole close frame, masked in the client role, in a buffer of its own
      */
     ByteBuffer closeFrame(ByteBuffer payload) {
+        return controlFrame(CLOSE, payload);
+    }
+
+    /**
+     * @param payload the gateway's own ping's payload, at most 125 bytes (left as it is)
+     * @return the whole ping frame, masked in the client role, in a buffer of its own
+     */
+    ByteBuffer pingFrame(ByteBuffer payload) {
+        return controlFrame(PING, payload);
+    }
+
+    private ByteBuffer controlFrame(byte opCode, ByteBuffer payload) {
         int length = payload.remaining();
         ByteBuffer f = ByteBuffer.allocate(2 + (masks ? 4 : 0) + length);
-        f.put((byte) (0x80 | CLOSE));
+        f.put((byte) (0x80 | opCode));
         f.put((byte) ((masks ? 0x80 : 0) | length));
         int at = f.position() + (masks ? 4 : 0);
         if (masks) {

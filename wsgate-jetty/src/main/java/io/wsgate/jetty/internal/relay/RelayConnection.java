@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * fills the end point's bytes into a pooled buffer, has the {@link FrameParser} cut one frame out of
  * them, hands it to the pair's relay as a slice of that buffer, and reads the next only when the relay
  * has written that one to the other side (explicit demand); it writes the frames the relay sends it
- * through the {@link FrameWriter}, a header and the payload in one gathering write; and it follows
+ * through the {@link FrameWriter}, a header and the payload in one gathering write, with the gateway's own
+ * keepalive pings between them (a ping waits for the data frame being written, the next data frame for the
+ * ping); and it follows
  * its {@link CloseHandshake} for every close frame either way.
  *
  * <p><b>Why not websocket-core.</b> websocket-core unmasks a client's frame four bytes at a time in
@@ -93,6 +95,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     private final Runnable readTurn = this::readTurn;
     private final Completion frameDone = new FrameDone();
     private final Callback dataWritten = new DataWritten();
+    private final Callback pingWritten = new PingWritten();
     private final Callback discarding = Callback.from(Invocable.InvocationType.NON_BLOCKING, this::discard,
             x -> getEndPoint().close(x));
 
@@ -116,9 +119,16 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     private boolean closed;
     private boolean writing;
     private Completion writeDone;
-    /** A close frame waiting for the data frame being written. */
+    /** A close frame waiting for the data frame (or the gateway's ping) being written. */
     private ByteBuffer queuedClose;
     private Completion queuedCloseDone;
+    /** The gateway's own ping is being written ({@link #writing} too). */
+    private boolean pinging;
+    /** The gateway's own ping, waiting for the data frame being written. */
+    private ByteBuffer queuedPing;
+    /** A data frame (header and payload) waiting for the gateway's ping being written; its completion is {@link #writeDone}. */
+    private ByteBuffer parkedHeader;
+    private ByteBuffer parkedPayload;
     private final CloseHandshake close = new CloseHandshake();
     private boolean idleExpired;
     private SideEnd end;
@@ -228,6 +238,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     public void onClose(Throwable cause) {
         Scheduler.Task deadline;
         Completion queued;
+        Completion parked = null;
         SideEnd e;
         synchronized (this) {
             if (closed) {
@@ -239,6 +250,13 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             queued = queuedCloseDone;
             queuedClose = null;
             queuedCloseDone = null;
+            queuedPing = null;
+            if (parkedHeader != null) {
+                parked = writeDone;
+                writeDone = null;
+                parkedHeader = null;
+                parkedPayload = null;
+            }
             if (!reading && !outstanding) {
                 releaseBuffers();
             }
@@ -249,6 +267,9 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
         }
         if (queued != null) {
             queued.failed(new IOException("closed before the close frame was written", cause));
+        }
+        if (parked != null) {
+            parked.failed(new IOException("closed before the frame was written", cause));
         }
         super.onClose(cause);
         report(e);
@@ -548,21 +569,113 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             writeClose(FrameWriter.heapCopy(frame.payload()), done);
             return;
         }
+        // the relay writes one data frame at a time: the header buffer is free
+        ByteBuffer payload = writer.payloadFor(frame.payload());
+        ByteBuffer header = writer.header(frame, payload);
         boolean drop;
+        boolean now = false;
         synchronized (this) {
             // frames behind a close are dropped, as a WebSocket endpoint would
             drop = close.isSent() || closed;
             if (!drop) {
-                writing = true;
                 writeDone = done;
+                if (writing) {
+                    // the gateway's own ping is being written (a close would have been sent): this one goes next
+                    parkedHeader = header;
+                    parkedPayload = payload;
+                } else {
+                    writing = true;
+                    now = true;
+                }
             }
         }
         if (drop) {
             done.succeeded();
             return;
         }
-        ByteBuffer payload = writer.payloadFor(frame.payload());
-        getEndPoint().write(dataWritten, writer.header(frame, payload), payload);
+        if (now) {
+            getEndPoint().write(dataWritten, header, payload);
+        }
+    }
+
+    @Override
+    public void ping(ByteBuffer payload) {
+        ByteBuffer frame = writer.pingFrame(payload);
+        boolean now;
+        synchronized (this) {
+            if (closed || close.isSent() || pinging) {
+                return;
+            }
+            now = !writing;
+            if (now) {
+                writing = true;
+                pinging = true;
+            } else {
+                queuedPing = frame;
+            }
+        }
+        if (now) {
+            getEndPoint().write(pingWritten, frame);
+        }
+    }
+
+    /** The gateway's ping has been written: a data frame or a close waiting behind it goes. */
+    private final class PingWritten implements Callback {
+        @Override
+        public void succeeded() {
+            ByteBuffer header = null;
+            ByteBuffer payload = null;
+            ByteBuffer closeFrame = null;
+            Completion closeDone = null;
+            synchronized (RelayConnection.this) {
+                pinging = false;
+                if (parkedHeader != null) {
+                    header = parkedHeader;
+                    payload = parkedPayload;
+                    parkedHeader = null;
+                    parkedPayload = null;
+                } else if (queuedClose != null) {
+                    closeFrame = queuedClose;
+                    closeDone = queuedCloseDone;
+                    queuedClose = null;
+                    queuedCloseDone = null;
+                } else {
+                    writing = false;
+                }
+            }
+            if (header != null) {
+                getEndPoint().write(dataWritten, header, payload);
+            } else if (closeFrame != null) {
+                getEndPoint().write(new CloseWritten(closeDone), closeFrame);
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            Completion parked = null;
+            synchronized (RelayConnection.this) {
+                pinging = false;
+                writing = false;
+                if (parkedHeader != null) {
+                    parked = writeDone;
+                    writeDone = null;
+                    parkedHeader = null;
+                    parkedPayload = null;
+                }
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: ping write failed: {}", RelayConnection.this, cause.toString());
+            }
+            getEndPoint().close(cause);
+            if (parked != null) {
+                parked.failed(cause);
+            }
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
     }
 
     /** The data frame has been written (or not): the relay hears of it, then a close waiting behind it goes. */
@@ -587,6 +700,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
         Completion done;
         ByteBuffer close = null;
         Completion closeDone = null;
+        ByteBuffer ping = null;
         synchronized (this) {
             done = writeDone;
             writeDone = null;
@@ -595,11 +709,18 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                 closeDone = queuedCloseDone;
                 queuedClose = null;
                 queuedCloseDone = null;
+            } else if (failure == null && queuedPing != null) {
+                ping = queuedPing;
+                pinging = true;
             }
-            writing = close != null;
+            queuedPing = null;
+            writing = close != null || ping != null;
         }
         if (close != null) {
             getEndPoint().write(new CloseWritten(closeDone), close);
+        } else if (ping != null) {
+            // before the relay hears of this frame: its next one waits behind the ping
+            getEndPoint().write(pingWritten, ping);
         }
         if (failure != null) {
             if (LOG.isDebugEnabled()) {
