@@ -27,6 +27,7 @@ module io.wsgate.core {
     exports io.wsgate.core.policy.custom;
     exports io.wsgate.core.policy.jwt;
     exports io.wsgate.core.policy.limit;
+    exports io.wsgate.core.policy.message;
     exports io.wsgate.core.policy.network;
     exports io.wsgate.core.transport;
 
@@ -35,5 +36,6 @@ module io.wsgate.core {
     exports io.wsgate.core.internal.policy to io.wsgate.testing;
 
     // Custom policy types of a gateway file (GatewayFileLoader).
+    uses io.wsgate.core.config.MessagePolicyFactory;
     uses io.wsgate.core.config.PolicyFactory;
 }
