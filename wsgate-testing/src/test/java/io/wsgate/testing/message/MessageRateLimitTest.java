@@ -131,6 +131,8 @@ class MessageRateLimitTest {
         assertThatThrownBy(() -> MessageRateLimit.builder(1, Duration.ZERO)).hasMessage("period must be positive, got PT0S");
         assertThatThrownBy(() -> MessageRateLimit.builder(1, Duration.ofSeconds(1)).maxKeys(0))
                 .hasMessage("maxKeys must be at least 1, got 0");
+        assertThatThrownBy(() -> MessageRateLimit.builder(2_000_000_000L, Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refill rate");
         MessageRateLimit limit = MessageRateLimit.builder(1, Duration.ofSeconds(1)).build();
         assertThatThrownBy(() -> limit.onFrame(null, null)).isInstanceOf(IllegalStateException.class);
     }

@@ -79,7 +79,16 @@ public final class MessageRateLimit implements MessagePolicy {
         this.onExceed = b.onExceed;
         this.clock = b.clock;
         this.time = new ClockTime(b.clock);
+        newBucket(); // refuses now, not at the first pair, a rate Bucket4j cannot keep (over 1 per nanosecond)
         this.keyed = b.key == null ? null : KeyedRate.of(b.permits, b.period, b.clock, b.maxKeys);
+    }
+
+    private Bucket newBucket() {
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(permits).refillGreedy(permits, period))
+                .withCustomTimePrecision(time)
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
+                .build();
     }
 
     /**
@@ -108,12 +117,7 @@ public final class MessageRateLimit implements MessagePolicy {
         if (keyed != null) {
             return new PerPair(null, keyOf(pair));
         }
-        Bucket bucket = Bucket.builder()
-                .addLimit(limit -> limit.capacity(permits).refillGreedy(permits, period))
-                .withCustomTimePrecision(time)
-                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
-                .build();
-        return new PerPair(bucket, null);
+        return new PerPair(newBucket(), null);
     }
 
     private String keyOf(ConnectionPair pair) {
