@@ -28,6 +28,7 @@ module io.wsgate.core {
     exports io.wsgate.core.policy.jwt;
     exports io.wsgate.core.policy.limit;
     exports io.wsgate.core.policy.network;
+    exports io.wsgate.core.store;
     exports io.wsgate.core.transport;
 
     // PolicyTester runs a chain as the gateway does, without a gateway.
@@ -36,4 +37,6 @@ module io.wsgate.core {
 
     // Custom policy types of a gateway file (GatewayFileLoader).
     uses io.wsgate.core.config.PolicyFactory;
+    // The gateway file's limitStore types (wsgate-redis provides redis).
+    uses io.wsgate.core.store.LimitStoreFactory;
 }
