@@ -8,7 +8,9 @@ import io.wsgate.api.HandshakeRequest;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
+import io.wsgate.core.store.LimitStoreFailure;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,5 +72,12 @@ final class MeteredListener implements GatewayListener {
     @Override
     public void pairClosed(ConnectionPair pair, PairEnd end) {
         meters(pair.api().name()).pairClosed(pair, end);
+    }
+
+    @Override
+    public void limitStoreFailed(LimitStoreFailure failure) {
+        registry.counter(WsGateMetrics.LIMIT_STORE_FAILURES, common.and(WsGateMetrics.TAG_STORE, failure.store(),
+                WsGateMetrics.TAG_OPERATION, failure.operation(),
+                WsGateMetrics.TAG_MODE, failure.mode().name().toLowerCase(Locale.ROOT))).increment();
     }
 }

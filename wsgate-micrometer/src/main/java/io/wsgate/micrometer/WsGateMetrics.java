@@ -33,6 +33,10 @@ import java.util.Objects;
  *       {@link io.wsgate.api.CloseCause} in lower case: {@code normal}, {@code idle}, {@code too_big}...)</td>
  *       <td>pairs ended</td></tr>
  *   <tr><td>{@value #PAIR_DURATION}</td><td>timer</td><td></td><td>how long pairs lived</td></tr>
+ *   <tr><td>{@value #LIMIT_STORE_FAILURES}</td><td>counter</td><td>no {@code api}: {@code store} (e.g.
+ *       {@code redis://redis:6379/0}), {@code operation} ({@code rate}, {@code acquire}, {@code renew},
+ *       {@code release}), {@code mode} ({@code closed}, {@code open})</td><td>calls to a shared limit store that
+ *       failed (down, or slower than its command timeout)</td></tr>
  *   </tbody>
  * </table>
  *
@@ -66,6 +70,8 @@ public final class WsGateMetrics {
     public static final String CLOSES = "wsgate.closes";
     /** Timer: how long pairs lived. */
     public static final String PAIR_DURATION = "wsgate.pair.duration";
+    /** Counter: the failed calls to a shared limit store, by {@code store}, {@code operation} and {@code mode}. */
+    public static final String LIMIT_STORE_FAILURES = "wsgate.limitstore.failures";
 
     /** Tag of every meter: the API's name. */
     public static final String TAG_API = "api";
@@ -85,6 +91,12 @@ public final class WsGateMetrics {
     public static final String TAG_BY = "by";
     /** Tag of {@value #CLOSES}: why, the {@link io.wsgate.api.CloseCause}'s name in lower case. */
     public static final String TAG_CAUSE = "cause";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: the store, as it describes itself (never a password). */
+    public static final String TAG_STORE = "store";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: {@code rate}, {@code acquire}, {@code renew} or {@code release}. */
+    public static final String TAG_OPERATION = "operation";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: the store's failure mode, {@code closed} or {@code open}. */
+    public static final String TAG_MODE = "mode";
 
     private WsGateMetrics() {
     }
