@@ -140,6 +140,7 @@ public final class DemoGateway implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            handler.gateway().config().limitStore().close(); // a --config file's store (Redis): after the pairs' releases
             if (admin != null) {
                 admin.close();
             }
@@ -203,6 +204,10 @@ public final class DemoGateway implements AutoCloseable {
             if (api.servedBy(served.name())) {
                 out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());
             }
+        }
+        if (served.limitStore().isShared()) {
+            out.println("  limits shared through " + served.limitStore().describe() + " (" + served.limitStore().failureMode()
+                    .name().toLowerCase(java.util.Locale.ROOT) + " when it fails)");
         }
         demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
                 + "  (GET /health, /metrics, /pairs; loopback only)"));

@@ -135,7 +135,16 @@ public final class RedisLink implements AutoCloseable {
         closed = true;
         CompletableFuture<Connected> c = current;
         if (c.isDone() && !c.isCompletedExceptionally()) {
-            c.join().connection().close();
+            StatefulRedisConnection<byte[], byte[]> connection = c.join().connection();
+            try {
+                // Redis answers in order: once the PING is answered, the releases sent before it are done
+                connection.async().ping().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("limit store {}: not flushed before closing ({})", describe, e.toString());
+            }
+            connection.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
