@@ -37,8 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       permit again in a Redis that lost it (restarted without persistence).</li>
  * </ul>
  *
- * <p>Connects in the background when built, so a gateway starts while Redis is down. Thread-safe; {@link #close()} it
- * when the gateway stops.
+ * <p>Building it waits up to 1 s (or the command timeout, if longer) for the first connection, then goes on in the
+ * background, so a gateway starts while Redis is down. Thread-safe; {@link #close()} it when the gateway stops.
  *
  * <pre>{@code
  * RedisLimitStore store = RedisLimitStore.builder(URI.create("rediss://:secret@redis.internal:6380"))
@@ -186,7 +186,7 @@ public final class RedisLimitStore implements LimitStore {
         }
 
         /**
-         * @return the store, connecting in the background
+         * @return the store, connected (or connecting in the background when Redis did not answer within 1 s)
          * @throws IllegalArgumentException when a setting is out of range or the URI is not a Redis URI
          */
         public RedisLimitStore build() {

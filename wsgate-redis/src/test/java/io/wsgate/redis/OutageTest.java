@@ -113,4 +113,25 @@ class OutageTest extends RedisTestBase {
         localTwo.closeNormally();
         live.closeNormally(); // its release cannot reach Redis: its lease would expire there by itself
     }
+
+    @Test
+    void aGatewayStartedWhileRedisIsDownFailsClosedUntilItConnects() throws Exception {
+        redis.kill();
+        Gw g = startGateway(yaml(TWO_PER_CLIENT, ""));
+        Answer refused = upgrade(g, "/echo");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body()).contains("LIMIT_STORE_UNAVAILABLE");
+
+        redis.restart();
+        await().atMost(WAIT).ignoreExceptions().until(() -> {
+            TestClient.connect(client, g.url("/echo")).closeNormally();
+            return true;
+        });
+        TestClient one = TestClient.connect(client, g.url("/echo"));
+        TestClient two = TestClient.connect(client, g.url("/echo"));
+        assertThat(upgrade(g, "/echo").status()).isEqualTo(429);
+        one.closeNormally();
+        two.closeNormally();
+        await().atMost(WAIT).until(() -> redis.members(LEASES).isEmpty());
+    }
 }

@@ -26,8 +26,9 @@ import java.util.function.Function;
 
 /**
  * The store's one connection to Redis (Lettuce pipelines every command on it) and the Bucket4j proxy manager on it.
- * Connects in the background: until the first connection succeeds, calls fail at once and a new attempt starts at
- * most once a second; once connected, Lettuce reconnects by itself (within a second at most between attempts), and
+ * Connects when made, waiting up to the connect timeout (the command timeout, at least 1 s) on the thread that makes
+ * it; when Redis cannot be reached then, it goes on in the background: until the first connection succeeds, calls
+ * fail (within the command timeout) and a new attempt starts every second; once connected, Lettuce reconnects by itself (within a second at most between attempts), and
  * rejects commands while disconnected rather than queueing them. Every call is bounded by the command timeout, so
  * a handshake never waits longer. Thread-safe.
  */
@@ -47,7 +48,6 @@ public final class RedisLink implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private volatile CompletableFuture<Connected> current;
-    private volatile long lastAttempt;
     private volatile boolean closed;
 
     /**
@@ -84,10 +84,18 @@ public final class RedisLink implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .build());
         this.current = connect();
+        try {
+            // on the thread that builds the store (loading the file), not a handshake's: the first handshakes find it connected
+            current.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("limit store {} is not reachable yet ({}); trying again every second", describe,
+                    e.getCause() != null ? e.getCause().toString() : e.toString());
+        }
     }
 
     private CompletableFuture<Connected> connect() {
-        lastAttempt = System.nanoTime();
         CompletableFuture<Connected> attempt = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture()
                 .thenApply(c -> new Connected(c, Bucket4jLettuce.casBasedBuilder(c)
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
@@ -100,9 +108,21 @@ public final class RedisLink implements AutoCloseable {
                 if (closed) {
                     c.connection().closeAsync();
                 }
+            } else if (!closed) {
+                // not connected yet (Lettuce reconnects by itself only once it has connected): try again in a second
+                LOG.debug("limit store {}: cannot connect yet ({})", describe, error.toString());
+                CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS).execute(this::retry);
             }
         });
         return attempt;
+    }
+
+    private void retry() {
+        synchronized (this) {
+            if (!closed && current != null && current.isCompletedExceptionally()) {
+                current = connect();
+            }
+        }
     }
 
     /**
@@ -114,17 +134,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private CompletableFuture<Connected> connected() {
-        CompletableFuture<Connected> c = current;
-        if (c.isCompletedExceptionally() && !closed && System.nanoTime() - lastAttempt > RETRY_NANOS) {
-            synchronized (this) {
-                if (current == c) {
-                    current = c = connect();
-                } else {
-                    c = current;
-                }
-            }
-        }
-        return c;
+        return current;
     }
 
     @Override
