@@ -37,7 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       permit again in a Redis that lost it (restarted without persistence).</li>
  * </ul>
  *
- * <p>Building it waits up to 1 s (or the command timeout, if longer) for the first connection, then goes on in the
+ * <p>Building it waits up to 3 s (or the command timeout, if longer) for the first connection, then goes on in the
  * background, so a gateway starts while Redis is down. Thread-safe; {@link #close()} it when the gateway stops.
  *
  * <pre>{@code
@@ -66,7 +66,6 @@ public final class RedisLimitStore implements LimitStore {
             throw new IllegalArgumentException("the Redis URI has no host");
         }
         RedisURI redisUri = RedisURI.create(uri);
-        redisUri.setTimeout(settings.commandTimeout());
         this.describe = scheme + "://" + uri.getHost() + ":" + redisUri.getPort() + "/" + redisUri.getDatabase();
         this.keys = new RedisKeys(settings.gateway());
         this.monitor = LimitStoreMonitor.of(describe, settings.failureMode());
@@ -186,7 +185,7 @@ public final class RedisLimitStore implements LimitStore {
         }
 
         /**
-         * @return the store, connected (or connecting in the background when Redis did not answer within 1 s)
+         * @return the store, connected (or connecting in the background when Redis did not answer within 3 s)
          * @throws IllegalArgumentException when a setting is out of range or the URI is not a Redis URI
          */
         public RedisLimitStore build() {

@@ -26,7 +26,7 @@ import java.util.function.Function;
 
 /**
  * The store's one connection to Redis (Lettuce pipelines every command on it) and the Bucket4j proxy manager on it.
- * Connects when made, waiting up to the connect timeout (the command timeout, at least 1 s) on the thread that makes
+ * Connects when made, waiting up to the connect timeout (the command timeout, at least 3 s) on the thread that makes
  * it; when Redis cannot be reached then, it goes on in the background: until the first connection succeeds, calls
  * fail (within the command timeout) and a new attempt starts every second; once connected, Lettuce reconnects by itself (within a second at most between attempts), and
  * rejects commands while disconnected rather than queueing them. Every call is bounded by the command timeout, so
@@ -76,7 +76,10 @@ public final class RedisLink implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        Duration connectTimeout = timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout;
+        // handshakes never wait for a connect (commands are rejected while disconnected): room for a cold JVM or a slow TLS
+        Duration connectTimeout = timeout.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : timeout;
+        // the connection's own handshake (HELLO, AUTH, SELECT) waits this long; each command then waits the command timeout
+        uri.setTimeout(connectTimeout);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -90,8 +93,11 @@ public final class RedisLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("limit store {} is not reachable yet ({}); trying again every second", describe,
-                    e.getCause() != null ? e.getCause().toString() : e.toString());
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            LOG.warn("limit store {} is not reachable yet ({}); trying again every second", describe, root.toString());
         }
     }
 
