@@ -29,6 +29,7 @@ module io.wsgate.core {
     exports io.wsgate.core.policy.limit;
     exports io.wsgate.core.policy.message;
     exports io.wsgate.core.policy.network;
+    exports io.wsgate.core.store;
     exports io.wsgate.core.transport;
 
     // PolicyTester runs a chain as the gateway does, without a gateway.
@@ -38,4 +39,6 @@ module io.wsgate.core {
     // Custom policy types of a gateway file (GatewayFileLoader).
     uses io.wsgate.core.config.MessagePolicyFactory;
     uses io.wsgate.core.config.PolicyFactory;
+    // The gateway file's limitStore types (wsgate-redis provides redis).
+    uses io.wsgate.core.store.LimitStoreFactory;
 }

@@ -19,6 +19,7 @@ import io.wsgate.core.internal.relay.PairInfo;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductSelection;
 import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.store.LimitStoreUnavailableException;
 import io.wsgate.core.transport.Admission;
 import io.wsgate.core.transport.BackendConnector;
 import io.wsgate.core.transport.BackendFailure;
@@ -173,11 +174,48 @@ final class Exchange {
         }
         HandshakeContext context = new HandshakeContext(requestId, request, api, initial, selected.attributes());
         List<BackendChange> applied = Collections.synchronizedList(new ArrayList<>());
-        return PolicyChainRunner.run(selected.chain().policies(), context, state.config().policyTimeout(), errors(), applied)
-                .thenApply(admission -> admitted(admission, applied));
+        CompletionStage<Admission> chain = PolicyChainRunner.run(selected.chain().policies(), context,
+                state.config().policyTimeout(), errors(), applied);
+        ConnectionLimiter limiter = state.config().connectionLimiter().orElse(null);
+        if (limiter != null && limiter.isShared()) {
+            // the permit comes from the shared store: one more stage, never on the in-memory path
+            return chain.thenCompose(admission -> acquireShared(admission, applied, limiter));
+        }
+        return chain.thenApply(admission -> admitted(admission, applied, limiter));
     }
 
-    private Admission admitted(Admission admission, List<BackendChange> applied) {
+    private Admission admitted(Admission admission, List<BackendChange> applied, ConnectionLimiter limiter) {
+        Admission checked = checked(admission, applied);
+        if (limiter == null || !(checked instanceof Admission.Admitted admitted)) {
+            return checked;
+        }
+        HandshakeContext after = new HandshakeContext(requestId, request, api(), admitted.backend(), admitted.attributes());
+        return permitted(admitted, limiter.tryAcquire(after));
+    }
+
+    private CompletionStage<Admission> acquireShared(Admission admission, List<BackendChange> applied, ConnectionLimiter limiter) {
+        Admission checked = checked(admission, applied);
+        if (!(checked instanceof Admission.Admitted admitted)) {
+            return CompletableFuture.completedFuture(checked);
+        }
+        HandshakeContext after = new HandshakeContext(requestId, request, api(), admitted.backend(), admitted.attributes());
+        return limiter.acquire(after, state.config().scheduler()).handle((granted, error) -> {
+            if (error == null) {
+                return permitted(admitted, granted);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (!(cause instanceof LimitStoreUnavailableException)) {
+                LOG.error("request {}: the connection limiter failed", requestId, cause);
+                return new Admission.Refused(fail(errors().render(GatewayError.INTERNAL_ERROR, requestId)));
+            }
+            return new Admission.Refused(refuse(errors().render(
+                    GatewayError.LIMIT_STORE_UNAVAILABLE.reject().withHeader("Retry-After", "1"), requestId)));
+        });
+    }
+
+    /** Ends the exchange with the chain's refusal, or adds the failovers to its admission. */
+    private Admission checked(Admission admission, List<BackendChange> applied) {
         if (admission instanceof Admission.Refused refused) {
             if (refused.response().code().equals(GatewayError.POLICY_ERROR.code())) {
                 fail(refused.response()); // a policy threw or timed out: the gateway failed, not the client
@@ -188,17 +226,17 @@ final class Exchange {
         }
         Admission.Admitted admitted = withFailovers((Admission.Admitted) admission, applied);
         attributes = admitted.attributes();
-        Optional<ConnectionLimiter> limiter = state.config().connectionLimiter();
-        if (limiter.isPresent()) {
-            HandshakeContext after = new HandshakeContext(requestId, request, api(), admitted.backend(), admitted.attributes());
-            Optional<ConnectionLimiter.Permit> granted = limiter.get().tryAcquire(after);
-            if (granted.isEmpty()) {
-                return new Admission.Refused(refuse(errors().render(GatewayError.CONNECTION_LIMIT.reject(), requestId)));
-            }
-            permit.set(granted.get());
-            if (ended.get()) {
-                releasePermit();
-            }
+        return admitted;
+    }
+
+    /** Holds the permit the limiter granted (given back at once if the exchange ended meanwhile), or refuses. */
+    private Admission permitted(Admission.Admitted admitted, Optional<ConnectionLimiter.Permit> granted) {
+        if (granted.isEmpty()) {
+            return new Admission.Refused(refuse(errors().render(GatewayError.CONNECTION_LIMIT.reject(), requestId)));
+        }
+        permit.set(granted.get());
+        if (ended.get()) {
+            releasePermit();
         }
         return admitted;
     }

@@ -74,10 +74,13 @@ public final class Gateway {
     private final PairDeadlines deadlines = new PairDeadlines();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
+    /** Unsubscribes the listener from the failures of the configuration's limit store. */
+    private Runnable storeSubscription;
 
     private Gateway(GatewayConfig config, GatewayListener listener) {
         this.state = State.of(config);
         this.listener = listener;
+        this.storeSubscription = config.limitStore().monitor().subscribe(listener::limitStoreFailed);
         this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36) + "-";
     }
 
@@ -113,7 +116,14 @@ public final class Gateway {
      */
     public void reconfigure(GatewayConfig config) {
         State next = State.of(Objects.requireNonNull(config, "config"));
+        State previous = state;
         state = next;
+        synchronized (this) {
+            if (previous.config().limitStore() != config.limitStore()) {
+                storeSubscription.run();
+                storeSubscription = config.limitStore().monitor().subscribe(listener::limitStoreFailed);
+            }
+        }
         LOG.info("gateway '{}' now serves {} APIs", config.name(), next.catalog().size());
     }
 

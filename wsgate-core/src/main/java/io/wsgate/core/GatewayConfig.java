@@ -7,6 +7,7 @@ import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.policy.ApiChains;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.limit.ConnectionLimiter;
+import io.wsgate.core.store.LimitStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class GatewayConfig {
     private final RandomGenerator random;
     private final PolicyCatalog policies;
     private final ConnectionLimiter connectionLimiter;
+    private final LimitStore limitStore;
     private final DrainOptions drain;
     private final Map<String, ApiChains> chains;
     private final Map<GatewayError, ErrorOverride> errorResponses;
@@ -68,6 +70,7 @@ public final class GatewayConfig {
         this.random = b.random;
         this.policies = b.policies;
         this.connectionLimiter = b.connectionLimiter;
+        this.limitStore = b.limitStore;
         this.drain = b.drain;
         this.errorResponses = Collections.unmodifiableMap(new EnumMap<>(b.errorResponses));
         Map<String, Map<GatewayError, ErrorOverride>> perApi = new LinkedHashMap<>();
@@ -127,6 +130,7 @@ public final class GatewayConfig {
         b.random = random;
         b.policies = policies;
         b.connectionLimiter = connectionLimiter;
+        b.limitStore = limitStore;
         b.drain = drain;
         b.errorResponses.putAll(errorResponses);
         apiErrorResponses.forEach((api, map) -> b.apiErrorResponses.put(api, new EnumMap<>(map)));
@@ -185,6 +189,14 @@ public final class GatewayConfig {
     /** @return the connection limiter, when concurrent pairs are limited */
     public Optional<ConnectionLimiter> connectionLimiter() {
         return Optional.ofNullable(connectionLimiter);
+    }
+
+    /**
+     * @return the store the gateway's limits count in ({@link LimitStore#inMemory()} unless set); the gateway
+     *         reports its failures to its listeners ({@link GatewayListener#limitStoreFailed})
+     */
+    public LimitStore limitStore() {
+        return limitStore;
     }
 
     /**
@@ -248,6 +260,7 @@ public final class GatewayConfig {
         private RandomGenerator random = DEFAULT_RANDOM;
         private PolicyCatalog policies = PolicyCatalog.empty();
         private ConnectionLimiter connectionLimiter;
+        private LimitStore limitStore = LimitStore.inMemory();
         private DrainOptions drain = DrainOptions.ofDefaults();
         private final Map<GatewayError, ErrorOverride> errorResponses = new EnumMap<>(GatewayError.class);
         private final Map<String, Map<GatewayError, ErrorOverride>> apiErrorResponses = new LinkedHashMap<>();
@@ -289,6 +302,16 @@ public final class GatewayConfig {
         /** Limits concurrent pairs per gateway, API and key (default: no limit). */
         public Builder connectionLimits(ConnectionLimiter limiter) {
             this.connectionLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /**
+         * Sets the store the gateway's limits count in (default {@link LimitStore#inMemory()}): its failures go to the
+         * gateway's listeners. The limits themselves are built on it ({@code store(...)} of their builders; a gateway
+         * file does both).
+         */
+        public Builder limitStore(LimitStore store) {
+            this.limitStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

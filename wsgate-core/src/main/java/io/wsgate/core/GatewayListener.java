@@ -3,6 +3,7 @@ package io.wsgate.core;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.store.LimitStoreFailure;
 
 import java.util.Optional;
 
@@ -96,5 +97,17 @@ public interface GatewayListener {
      * @param result the outcome, its message (the located error when it failed) and when it happened
      */
     default void configReloaded(ReloadResult result) {
+    }
+
+    /**
+     * A call to the gateway's shared limit store ({@link GatewayConfig#limitStore()}, e.g. Redis) failed: the store
+     * is down or slower than its command timeout. The handshake was refused with 503 {@code LIMIT_STORE_UNAVAILABLE}
+     * or limited locally, as the store's failure mode says; a failed renewal or release harms no pair. Called on the
+     * store client's or the scheduler's thread, for every failure (the log has one line per outage); a metrics
+     * listener counts them.
+     *
+     * @param failure the store, the operation, the failure mode, why, and whether it began an outage
+     */
+    default void limitStoreFailed(LimitStoreFailure failure) {
     }
 }

@@ -151,6 +151,7 @@ public final class DemoGateway implements AutoCloseable {
             if (file != null) {
                 file.close();
             }
+            handler.gateway().config().limitStore().close(); // a --config file's store (Redis): after the pairs' releases
             if (admin != null) {
                 admin.close();
             }
@@ -217,6 +218,10 @@ public final class DemoGateway implements AutoCloseable {
         }
         if (demo.file != null) {
             out.println("  (reloaded when " + demo.file.file() + " changes)");
+        }
+        if (served.limitStore().isShared()) {
+            out.println("  limits shared through " + served.limitStore().describe() + " (" + served.limitStore().failureMode()
+                    .name().toLowerCase(java.util.Locale.ROOT) + " when it fails)");
         }
         demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
                 + "  (GET /health, /metrics, /pairs; loopback only)"));

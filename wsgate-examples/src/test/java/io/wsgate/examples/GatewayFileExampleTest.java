@@ -95,6 +95,39 @@ class GatewayFileExampleTest {
     }
 
     @Test
+    void theDemoTakesItsLimitStoreFromTheConfigFileAndFailsClosedWhileRedisIsUnreachable(@TempDir Path dir) throws Exception {
+        int nothingListens;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            nothingListens = probe.getLocalPort();
+        }
+        try (EchoBackend echo = EchoBackend.start("127.0.0.1", 0)) {
+            Path file = Files.writeString(dir.resolve("gateway.yaml"), """
+                    gateway:
+                      name: demo
+                      limitStore: { type: redis, uri: "redis://127.0.0.1:%d", commandTimeout: 100ms }
+                      connectionLimits: { perKey: 2, key: client-ip }
+                    apis:
+                      - name: talk
+                        backendUrl: "%s"
+                        urlSuffix: /talk
+                    """.formatted(nothingListens, echo.uri()));
+            try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--config", file.toString()))) {
+                GatewayConfig config = demo.handler().gateway().config();
+                assertThat(config.limitStore().describe()).isEqualTo("redis://127.0.0.1:" + nothingListens + "/0");
+                assertThat(config.connectionLimiter().orElseThrow().isShared()).isTrue();
+
+                assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(URI.create(demo.uri() + "/talk"), new WebSocket.Listener() {
+                        }).get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                        .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse()
+                                .statusCode()).isEqualTo(503));
+                assertThat(demo.handler().gateway().pendingHandshakes()).isZero();
+            }
+        }
+    }
+
+    @Test
     void aBadConfigFileEndsTheDemoWithOneLineAndStatus2(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "apis:\n  - name: chat\n    backendUrl: http://chat/\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -10,7 +10,9 @@ import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
 import io.wsgate.core.ReloadResult;
+import io.wsgate.core.store.LimitStoreFailure;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -78,5 +80,12 @@ final class MeteredListener implements GatewayListener {
     public void configReloaded(ReloadResult result) {
         Counter.builder(WsGateMetrics.CONFIG_RELOADS).description("reloads of the gateway's configuration file")
                 .tags(common).tag(WsGateMetrics.TAG_OUTCOME, result.outcomeTag()).register(registry).increment();
+    }
+
+    @Override
+    public void limitStoreFailed(LimitStoreFailure failure) {
+        registry.counter(WsGateMetrics.LIMIT_STORE_FAILURES, common.and(WsGateMetrics.TAG_STORE, failure.store(),
+                WsGateMetrics.TAG_OPERATION, failure.operation(),
+                WsGateMetrics.TAG_MODE, failure.mode().name().toLowerCase(Locale.ROOT))).increment();
     }
 }

@@ -35,6 +35,10 @@ import java.util.Objects;
  *   <tr><td>{@value #PAIR_DURATION}</td><td>timer</td><td></td><td>how long pairs lived</td></tr>
  *   <tr><td>{@value #CONFIG_RELOADS}</td><td>counter</td><td>{@code outcome} ({@code applied}, {@code unchanged},
  *       {@code failed}); no {@code api} tag</td><td>reloads of a {@code ReloadingGatewayFile}</td></tr>
+ *   <tr><td>{@value #LIMIT_STORE_FAILURES}</td><td>counter</td><td>no {@code api}: {@code store} (e.g.
+ *       {@code redis://redis:6379/0}), {@code operation} ({@code rate}, {@code acquire}, {@code renew},
+ *       {@code release}), {@code mode} ({@code closed}, {@code open})</td><td>calls to a shared limit store that
+ *       failed (down, or slower than its command timeout)</td></tr>
  *   </tbody>
  * </table>
  *
@@ -73,6 +77,8 @@ public final class WsGateMetrics {
      * {@code failed}); the one meter without the {@code api} tag (a reload is the gateway's).
      */
     public static final String CONFIG_RELOADS = "wsgate.config.reloads";
+    /** Counter: the failed calls to a shared limit store, by {@code store}, {@code operation} and {@code mode}. */
+    public static final String LIMIT_STORE_FAILURES = "wsgate.limitstore.failures";
 
     /** Tag of every meter: the API's name. */
     public static final String TAG_API = "api";
@@ -92,6 +98,12 @@ public final class WsGateMetrics {
     public static final String TAG_BY = "by";
     /** Tag of {@value #CLOSES}: why, the {@link io.wsgate.api.CloseCause}'s name in lower case. */
     public static final String TAG_CAUSE = "cause";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: the store, as it describes itself (never a password). */
+    public static final String TAG_STORE = "store";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: {@code rate}, {@code acquire}, {@code renew} or {@code release}. */
+    public static final String TAG_OPERATION = "operation";
+    /** Tag of {@value #LIMIT_STORE_FAILURES}: the store's failure mode, {@code closed} or {@code open}. */
+    public static final String TAG_MODE = "mode";
 
     private WsGateMetrics() {
     }

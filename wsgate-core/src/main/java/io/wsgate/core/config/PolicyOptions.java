@@ -1,6 +1,7 @@
 package io.wsgate.core.config;
 
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.core.store.LimitStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -103,6 +104,20 @@ public interface PolicyOptions {
 
     /** @return the gateway's trusted proxies (CIDR ranges), for policies that read the client's address */
     List<String> trustedProxies();
+
+    /** @return the store the gateway's limits count in (its {@code limitStore}; in memory by default) */
+    default LimitStore limitStore() {
+        return LimitStore.inMemory();
+    }
+
+    /**
+     * @return a name of this entry that is the same in every instance loading the same entry, from its scope, type
+     *         and options (e.g. {@code api:chat:rate-limit-by-key:3f9a01c2}); a limit names its counters in a
+     *         shared store by it
+     */
+    default String limitId() {
+        return path();
+    }
 
     /**
      * Makes the policy of the custom factory this map names, as an entry of its type would be made (a custom

@@ -55,7 +55,9 @@ public enum GatewayError {
     /** Connection limits: too many concurrent pairs for the gateway, the API or the key; carries {@code Retry-After}. */
     CONNECTION_LIMIT(429, "Too many concurrent connections."),
     /** custom authorizer: the user's code failed or did not answer in time. */
-    AUTHORIZER_UNAVAILABLE(503, "The authorization service is unavailable.");
+    AUTHORIZER_UNAVAILABLE(503, "The authorization service is unavailable."),
+    /** A shared limit store (Redis) did not answer in time and the gateway fails closed; carries {@code Retry-After}. */
+    LIMIT_STORE_UNAVAILABLE(503, "The connection limits cannot be checked now; retry later.");
 
     private final int status;
     private final String message;

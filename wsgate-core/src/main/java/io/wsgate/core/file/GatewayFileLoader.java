@@ -10,6 +10,7 @@ import io.wsgate.core.internal.config.PolicyTypes;
 import io.wsgate.core.internal.config.Source;
 import io.wsgate.core.internal.config.YamlNode;
 import io.wsgate.core.internal.config.YamlTrees;
+import io.wsgate.core.store.LimitStoreFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,6 +168,8 @@ public final class GatewayFileLoader {
         PolicyTypes types = PolicyTypes.of(found, factories);
         LOG.debug("custom policy types: {}", types.customTypes());
         YamlNode root = YamlTrees.parse(reader, name);
-        return new GatewayFileReader(new Source(name), types, clock, reuse).read(root);
+        List<LimitStoreFactory> stores = new ArrayList<>();
+        ServiceLoader.load(LimitStoreFactory.class, classLoader).forEach(stores::add);
+        return new GatewayFileReader(new Source(name), types, clock, reuse, stores).read(root);
     }
 }

@@ -16,6 +16,8 @@ import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.limit.LimitFactories;
 import io.wsgate.core.policy.limit.RateKey;
 import io.wsgate.core.policy.network.ClientAddresses;
+import io.wsgate.core.store.LimitStore;
+import io.wsgate.core.store.LimitStoreFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class GatewayFileReader {
     private final PolicyTypes types;
     private final Clock clock;
     private final PolicyReuse.Load reuse;
+    private final List<LimitStoreFactory> storeFactories;
 
     /**
      * @param source    the file
@@ -51,10 +54,17 @@ public final class GatewayFileReader {
      *                  ones), and the record of this load's
      */
     public GatewayFileReader(Source source, PolicyTypes types, Clock clock, PolicyReuse.Load reuse) {
+        this(source, types, clock, reuse, List.of());
+    }
+
+    /** @param storeFactories the factories of the {@code limitStore} types (found through ServiceLoader) */
+    public GatewayFileReader(Source source, PolicyTypes types, Clock clock, PolicyReuse.Load reuse,
+                             List<LimitStoreFactory> storeFactories) {
         this.source = source;
         this.types = types;
         this.clock = clock;
         this.reuse = reuse;
+        this.storeFactories = List.copyOf(storeFactories);
     }
 
     /**
@@ -98,12 +108,24 @@ public final class GatewayFileReader {
             }
             proxies = List.copyOf(list);
         }
-        PolicyReader policies = new PolicyReader(source, types, clock, proxies, reuse);
+        // The store first: the limits are built on it, and a changed store makes them afresh (its key is in theirs).
+        LimitStore store = LimitStore.inMemory(clock);
+        String storeKey = "";
+        Optional<MapReader> storeMap = g.map("limitStore");
+        if (storeMap.isPresent()) {
+            MapReader m = storeMap.get();
+            String gw = gatewayName;
+            storeKey = PolicyReuse.key("gateway " + gatewayName, "limitStore", List.of(), m.node());
+            store = reuse.reuseOrMake(storeKey, LimitStore.class, () -> new LimitStoreReader(source, storeFactories, clock).read(m, gw));
+            config.limitStore(store);
+        }
+        PolicyReader policies = new PolicyReader(source, types, clock, proxies, reuse, store, storeKey);
         Optional<MapReader> limits = g.map("connectionLimits");
         if (limits.isPresent()) {
             MapReader m = limits.get();
-            config.connectionLimits(reuse.reuseOrMake(PolicyReuse.key("gateway", "connectionLimits", proxies, m.node()),
-                    ConnectionLimiter.class, () -> connectionLimits(m, policies)));
+            LimitStore s = store;
+            config.connectionLimits(reuse.reuseOrMake(PolicyReuse.key("gateway", "connectionLimits", proxies, m.node()) + storeKey,
+                    ConnectionLimiter.class, () -> connectionLimits(m, policies, s)));
         }
         catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL, gatewayName));
         g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
@@ -159,8 +181,8 @@ public final class GatewayFileReader {
         throw source.error(node, path, "expected a list, got " + node.describe());
     }
 
-    private ConnectionLimiter connectionLimits(MapReader m, PolicyReader policies) {
-        ConnectionLimiter.Builder b = ConnectionLimiter.builder();
+    private ConnectionLimiter connectionLimits(MapReader m, PolicyReader policies, LimitStore store) {
+        ConnectionLimiter.Builder b = ConnectionLimiter.builder().store(store);
         m.integer("perGateway", 0, Integer.MAX_VALUE).ifPresent(n -> b.perGateway(n.intValue()));
         m.integer("perApi", 0, Integer.MAX_VALUE).ifPresent(n -> b.perApi(n.intValue()));
         YamlNode keyNode = m.get("key").orElse(new YamlNode.Scalar(m.node().line(), m.node().column(), "client-ip", YamlNode.Kind.STRING));

@@ -3,6 +3,7 @@ package io.wsgate.core.internal.config;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.config.PolicyOptions;
+import io.wsgate.core.store.LimitStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,11 +24,13 @@ final class NodeOptions implements PolicyOptions {
     static final class Scope {
         private final Source source;
         private final PolicyReader reader;
+        private final String limitId;
         private final List<MapReader> maps = new ArrayList<>();
 
-        Scope(Source source, PolicyReader reader) {
+        Scope(Source source, PolicyReader reader, String limitId) {
             this.source = source;
             this.reader = reader;
+            this.limitId = limitId;
         }
 
         /** Refuses every key that no factory read, in the order the maps were read. */
@@ -197,6 +200,16 @@ final class NodeOptions implements PolicyOptions {
     @Override
     public List<String> trustedProxies() {
         return scope.reader.trustedProxies();
+    }
+
+    @Override
+    public LimitStore limitStore() {
+        return scope.reader.limitStore();
+    }
+
+    @Override
+    public String limitId() {
+        return scope.limitId;
     }
 
     @Override

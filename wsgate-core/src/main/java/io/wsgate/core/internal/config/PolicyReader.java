@@ -6,10 +6,15 @@ import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.config.PolicyOptions;
 import io.wsgate.core.policy.Policies;
 import io.wsgate.core.policy.PolicyScope;
+import io.wsgate.core.store.LimitStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +38,8 @@ public final class PolicyReader {
     private final Clock clock;
     private final List<String> trustedProxies;
     private final PolicyReuse.Load reuse;
+    private final LimitStore store;
+    private final String storeKey;
 
     /**
      * @param source         the file
@@ -42,11 +49,23 @@ public final class PolicyReader {
      * @param reuse          the instances of the previous load of the file, and the record of this one's
      */
     public PolicyReader(Source source, PolicyTypes types, Clock clock, List<String> trustedProxies, PolicyReuse.Load reuse) {
+        this(source, types, clock, trustedProxies, reuse, LimitStore.inMemory(), "");
+    }
+
+    /**
+     * @param store    the gateway's limit store, given to the factories
+     * @param storeKey the store's entry as written ({@code ""} in memory): part of every entry's reuse key, so that a
+     *                 changed store makes every policy afresh
+     */
+    PolicyReader(Source source, PolicyTypes types, Clock clock, List<String> trustedProxies, PolicyReuse.Load reuse,
+                 LimitStore store, String storeKey) {
         this.source = source;
         this.types = types;
         this.clock = clock;
         this.trustedProxies = List.copyOf(trustedProxies);
         this.reuse = reuse;
+        this.store = store;
+        this.storeKey = storeKey;
     }
 
     /**
@@ -136,8 +155,9 @@ public final class PolicyReader {
                     + (custom.isEmpty() ? "; no custom policy factory was found (see PolicyFactory)" : "; custom: " + custom));
         }
         PolicyFactory f = factory.get();
-        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options);
-        HandshakePolicy p = reuse.reuseOrMake(key, HandshakePolicy.class, () -> make(f, options, path));
+        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options) + storeKey;
+        String limitId = reuseScope.replace(' ', ':') + ":" + type + ":" + shortHash(key);
+        HandshakePolicy p = reuse.reuseOrMake(key, HandshakePolicy.class, () -> make(f, options, path, limitId));
         if (scope.isApiLevel() && !Policies.appliesToHandshake(p)) {
             throw source.error(typeAt, path, "policy '" + type + "' declares it cannot apply to a WebSocket handshake,"
                     + " so it may not stand in an API's " + scope.label() + " list: remove it");
@@ -149,8 +169,8 @@ public final class PolicyReader {
      * Makes a policy with its factory; once it returns, the keys of its options that no one read are refused, and
      * when it fails, a misspelled key it missed is reported first.
      */
-    private HandshakePolicy make(PolicyFactory factory, YamlNode options, String path) {
-        NodeOptions.Scope scope = new NodeOptions.Scope(source, this);
+    private HandshakePolicy make(PolicyFactory factory, YamlNode options, String path, String limitId) {
+        NodeOptions.Scope scope = new NodeOptions.Scope(source, this, limitId);
         NodeOptions o = new NodeOptions(scope, options, path);
         HandshakePolicy p;
         try {
@@ -173,7 +193,7 @@ public final class PolicyReader {
             throw typeAt.error("no policy factory of type '" + type + "' was found"
                     + (custom.isEmpty() ? " (see PolicyFactory)" : "; custom: " + custom));
         }
-        return make(factory.get(), options.node(), options.path());
+        return make(factory.get(), options.node(), options.path(), typeAt.limitId() + ":" + type);
     }
 
     /**
@@ -186,7 +206,7 @@ public final class PolicyReader {
      * @return what it read
      */
     public <T> T read(YamlNode node, String path, Function<PolicyOptions, T> read) {
-        NodeOptions.Scope scope = new NodeOptions.Scope(source, this);
+        NodeOptions.Scope scope = new NodeOptions.Scope(source, this, path);
         T value = read.apply(new NodeOptions(scope, node, path));
         scope.finish();
         return value;
@@ -200,5 +220,20 @@ public final class PolicyReader {
     /** @return the gateway's trusted proxies */
     List<String> trustedProxies() {
         return trustedProxies;
+    }
+
+    /** @return the gateway's limit store */
+    LimitStore limitStore() {
+        return store;
+    }
+
+    /** @return the first 8 hex digits of the key's SHA-256: the same entry gets the same id in every instance */
+    private static String shortHash(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 }

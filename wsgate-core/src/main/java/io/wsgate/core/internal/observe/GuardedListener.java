@@ -7,6 +7,7 @@ import io.wsgate.core.GatewayListener;
 import io.wsgate.core.HandshakeOutcome;
 import io.wsgate.core.PairEnd;
 import io.wsgate.core.ReloadResult;
+import io.wsgate.core.store.LimitStoreFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,5 +94,10 @@ public final class GuardedListener implements GatewayListener {
     @Override
     public void configReloaded(ReloadResult result) {
         each("configReloaded", l -> l.configReloaded(result));
+    }
+
+    @Override
+    public void limitStoreFailed(LimitStoreFailure failure) {
+        each("limitStoreFailed", l -> l.limitStoreFailed(failure));
     }
 }

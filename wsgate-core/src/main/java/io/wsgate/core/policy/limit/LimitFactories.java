@@ -28,7 +28,7 @@ public final class LimitFactories {
         long permits = o.requireInteger("permits", 1, Long.MAX_VALUE);
         Duration period = o.requirePositiveDuration("period");
         RateLimitByKey.Builder b = quota ? RateLimitByKey.quota(permits, period) : RateLimitByKey.rate(permits, period);
-        b.clock(o.clock());
+        b.clock(o.clock()).store(o.limitStore()).id(o.limitId());
         o.get("key").ifPresent(n -> b.key(rateKey(n)));
         o.integer("maxKeys", 1, Integer.MAX_VALUE).ifPresent(m -> b.maxKeys(m.intValue()));
         return b.build();

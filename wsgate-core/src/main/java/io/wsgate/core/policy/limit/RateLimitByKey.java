@@ -4,6 +4,11 @@ import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.core.error.GatewayError;
+import io.wsgate.core.store.FailureMode;
+import io.wsgate.core.store.LimitStore;
+import io.wsgate.core.store.LocalRateCounter;
+import io.wsgate.core.store.RateCounter;
+import io.wsgate.core.store.RateSpec;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +20,10 @@ import java.util.concurrent.CompletionStage;
  * The rate-limit-by-key and quota-by-key policies: at most {@code permits} handshakes per {@code period} for
  * each key (Bucket4j token buckets, one per key). A rate limit refills gradually and refuses with 429
  * {@code RATE_LIMITED}; a quota refills all at once at the end of each period and refuses with 403
- * {@code QUOTA_EXCEEDED}; both carry {@code Retry-After} in seconds. State is local to this policy instance
- * (one gateway process).
+ * {@code QUOTA_EXCEEDED}; both carry {@code Retry-After} in seconds. In memory (the default) the buckets are this
+ * policy instance's; on a shared {@link LimitStore} ({@link Builder#store}) they are those of every instance with
+ * the same {@link Builder#id id}, so that a cluster of gateways admits what one would. While a shared store fails,
+ * its failure mode applies: closed, 503 {@code LIMIT_STORE_UNAVAILABLE}; open, this instance's own buckets count.
  *
  * <pre>{@code
  * HandshakePolicy perUser = RateLimitByKey.rate(10, Duration.ofMinutes(1)).key(RateKey.claim("sub")).build();
@@ -29,14 +36,22 @@ public final class RateLimitByKey implements HandshakePolicy {
     private final long permits;
     private final Duration period;
     private final RateKey key;
-    private final KeyedBuckets buckets;
+    private final LimitStore store;
+    /** The buckets in memory; with a shared store, the fallback of an open failure mode. */
+    private final LocalRateCounter buckets;
+    /** The shared store's buckets; null in memory. */
+    private final RateCounter shared;
 
     private RateLimitByKey(Builder b) {
         this.quota = b.quota;
         this.permits = b.permits;
         this.period = b.period;
         this.key = b.key;
-        this.buckets = new KeyedBuckets(b.permits, b.period, b.quota, b.clock, b.maxKeys);
+        this.store = b.store;
+        RateSpec spec = new RateSpec(b.id != null ? b.id : name() + ":" + b.permits + "/" + b.period, b.permits, b.period,
+                b.quota, b.maxKeys);
+        this.buckets = LocalRateCounter.of(spec, b.clock);
+        this.shared = b.store.isShared() ? b.store.rateCounter(spec) : null;
     }
 
     /**
@@ -62,7 +77,12 @@ public final class RateLimitByKey implements HandshakePolicy {
         return quota ? "quota-by-key" : "rate-limit-by-key";
     }
 
-    /** @return how many keys are tracked now */
+    /** @return the store the buckets are in */
+    public LimitStore store() {
+        return store;
+    }
+
+    /** @return how many keys are tracked in memory now */
     public int trackedKeys() {
         return buckets.size();
     }
@@ -70,12 +90,28 @@ public final class RateLimitByKey implements HandshakePolicy {
     @Override
     public CompletionStage<HandshakeDecision> evaluate(HandshakeContext context) {
         String k = key.of(context).orElse("");
-        long retryAfter = buckets.tryTake(k);
+        if (shared == null) {
+            return CompletableFuture.completedFuture(decision(buckets.take(k)));
+        }
+        return shared.tryTake(k).handle((retryAfter, error) -> {
+            if (error == null) {
+                store.monitor().answered();
+                return decision(retryAfter);
+            }
+            store.monitor().failed("rate", error);
+            if (store.failureMode() == FailureMode.OPEN) {
+                return decision(buckets.take(k));
+            }
+            return GatewayError.LIMIT_STORE_UNAVAILABLE.reject().withHeader("Retry-After", "1");
+        });
+    }
+
+    private HandshakeDecision decision(long retryAfter) {
         if (retryAfter == 0) {
-            return CompletableFuture.completedFuture(HandshakeDecision.proceed());
+            return HandshakeDecision.proceed();
         }
         GatewayError error = quota ? GatewayError.QUOTA_EXCEEDED : GatewayError.RATE_LIMITED;
-        return CompletableFuture.completedFuture(error.reject().withHeader("Retry-After", Long.toString(retryAfter)));
+        return error.reject().withHeader("Retry-After", Long.toString(retryAfter));
     }
 
     @Override
@@ -91,6 +127,8 @@ public final class RateLimitByKey implements HandshakePolicy {
         private RateKey key = RateKey.clientIp();
         private Clock clock = Clock.systemUTC();
         private int maxKeys = 100_000;
+        private LimitStore store = LimitStore.inMemory();
+        private String id;
 
         private Builder(boolean quota, long permits, Duration period) {
             if (permits < 1) {
@@ -117,7 +155,30 @@ public final class RateLimitByKey implements HandshakePolicy {
             return this;
         }
 
-        /** Sets how many keys are kept before full (idle) buckets are dropped (default 100 000). */
+        /**
+         * Keeps the buckets in that store (default {@link LimitStore#inMemory()}, on this builder's clock); a shared
+         * one counts for every instance of the gateway.
+         */
+        public Builder store(LimitStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Names the buckets in a shared store (default: the policy's type, permits and period, e.g.
+         * {@code rate-limit-by-key:10/PT1M}): give two policies on one store and gateway their own ids. A gateway
+         * file names each entry by its scope, type and options.
+         */
+        public Builder id(String id) {
+            Objects.requireNonNull(id, "id");
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("id is blank");
+            }
+            this.id = id;
+            return this;
+        }
+
+        /** Sets how many keys are kept in memory before full (idle) buckets are dropped (default 100 000). */
         public Builder maxKeys(int maxKeys) {
             if (maxKeys < 1) {
                 throw new IllegalArgumentException("maxKeys must be at least 1, got " + maxKeys);

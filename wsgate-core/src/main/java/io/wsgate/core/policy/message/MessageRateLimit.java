@@ -12,8 +12,9 @@ import io.wsgate.api.Headers;
 import io.wsgate.api.MessageContext;
 import io.wsgate.api.MessagePolicy;
 import io.wsgate.api.MessageVerdict;
-import io.wsgate.core.policy.limit.KeyedRate;
 import io.wsgate.core.policy.limit.RateKey;
+import io.wsgate.core.store.LocalRateCounter;
+import io.wsgate.core.store.RateSpec;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +69,7 @@ public final class MessageRateLimit implements MessagePolicy {
     private final OnExceed onExceed;
     private final Clock clock;
     private final ClockTime time;
-    private final KeyedRate keyed;
+    private final LocalRateCounter keyed;
     private final LongAdder dropped = new LongAdder();
     private final AtomicInteger open = new AtomicInteger();
 
@@ -80,7 +81,8 @@ public final class MessageRateLimit implements MessagePolicy {
         this.clock = b.clock;
         this.time = new ClockTime(b.clock);
         newBucket(); // refuses now, not at the first pair, a rate Bucket4j cannot keep (over 1 per nanosecond)
-        this.keyed = b.key == null ? null : KeyedRate.of(b.permits, b.period, b.clock, b.maxKeys);
+        this.keyed = b.key == null ? null : LocalRateCounter.of(
+                new RateSpec("message-rate-limit", b.permits, b.period, false, b.maxKeys), b.clock);
     }
 
     private Bucket newBucket() {
@@ -163,7 +165,7 @@ public final class MessageRateLimit implements MessagePolicy {
             if (!frame.first()) {
                 return MessageVerdict.forward();
             }
-            if (bucket != null ? bucket.tryConsume(1) : keyed.tryTake(key)) {
+            if (bucket != null ? bucket.tryConsume(1) : keyed.take(key) == 0) {
                 return MessageVerdict.forward();
             }
             if (onExceed == OnExceed.DROP) {

@@ -1,4 +1,4 @@
-package io.wsgate.core.policy.limit;
+package io.wsgate.core.store;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -9,16 +9,21 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Bucket4j bucket per key, created on first use. Memory is bounded: past {@code maxKeys}, buckets that are
- * full again (the same as new ones) are dropped.
+ * The in-memory counters of a {@link RateSpec}: one Bucket4j bucket per key, created on first use. Memory is
+ * bounded: past {@code maxKeys}, buckets that are full again (the same as new ones) are dropped. Thread-safe;
+ * {@link #take} answers at once, on the caller's thread (the rate policies call it directly, so the default path
+ * of a handshake allocates nothing for the store).
  */
-final class KeyedBuckets {
+public final class LocalRateCounter implements RateCounter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KeyedBuckets.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRateCounter.class);
 
     private final long permits;
     private final Duration period;
@@ -27,19 +32,11 @@ final class KeyedBuckets {
     private final int maxKeys;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    /**
-     * @param permits     handshakes per period
-     * @param period      the period
-     * @param fixedWindow true for a quota (all permits come back at the end of each period), false for a rate
-     *                    (permits come back gradually)
-     * @param clock       the time source
-     * @param maxKeys     how many keys to keep before dropping full buckets
-     */
-    public KeyedBuckets(long permits, Duration period, boolean fixedWindow, Clock clock, int maxKeys) {
-        this.permits = permits;
-        this.period = period;
-        this.fixedWindow = fixedWindow;
-        this.maxKeys = maxKeys;
+    LocalRateCounter(RateSpec spec, Clock clock) {
+        this.permits = spec.permits();
+        this.period = spec.period();
+        this.fixedWindow = spec.quota();
+        this.maxKeys = spec.maxKeys();
         this.time = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
@@ -55,10 +52,24 @@ final class KeyedBuckets {
     }
 
     /**
+     * @param spec  the limit
+     * @param clock the time source
+     * @return fresh counters of that limit
+     */
+    public static LocalRateCounter of(RateSpec spec, Clock clock) {
+        return new LocalRateCounter(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    @Override
+    public CompletionStage<Long> tryTake(String key) {
+        return CompletableFuture.completedFuture(take(key));
+    }
+
+    /**
      * @param key the key
      * @return 0 when a permit was taken; otherwise the whole seconds (at least 1) until one is available
      */
-    public long tryTake(String key) {
+    public long take(String key) {
         Bucket bucket = buckets.get(key);
         if (bucket == null) {
             if (buckets.size() >= maxKeys) {
