@@ -40,6 +40,32 @@ record PlainPage(List<String> events, String protocol, long code, String reason,
             };
             """;
 
+    /** Opens and completes at the echo of one message, leaving the WebSocket open in {@code window.held}. */
+    private static final String HOLD = """
+            const [url, protocols, message, done] = arguments;
+            const ws = new WebSocket(url, protocols);
+            window.held = ws;
+            ws.onopen = () => ws.send(message);
+            ws.onmessage = (e) => done('echoed:' + e.data + ' on ' + ws.protocol);
+            ws.onclose = (e) => done('close:' + e.code);
+            """;
+
+    /**
+     * Opens a WebSocket that stays open (in {@code window.held}) once one message was echoed.
+     *
+     * @return "echoed:MESSAGE on SUBPROTOCOL", or "close:CODE" when it failed
+     */
+    static String openAndHold(WebDriver browser, String url, List<String> protocols) {
+        return (String) ((JavascriptExecutor) browser).executeAsyncScript(HOLD, url, protocols, "held");
+    }
+
+    /** Closes the held WebSocket with 1000 and waits for its close; returns the close code. */
+    static long closeHeld(WebDriver browser) {
+        return ((Number) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[0]; window.held.onclose = (e) => done(e.code); window.held.close(1000);"))
+                .longValue();
+    }
+
     /**
      * Runs the page's WebSocket; waits (the driver's script timeout) for its close.
      *
