@@ -167,6 +167,24 @@ public final class Gateway {
         return new Exchange(this, state, request, pathInMount, nextId());
     }
 
+    /**
+     * Runs a handshake through the gateway's checks and the API's policy chain as {@link #handshake} would, but stops
+     * before the backend: for a test console, to say why a browser (which only sees close code 1006) was refused.
+     * Nothing of a real handshake happens: no backend connection, no access-log line, no listener event, no pending
+     * handshake counted and no connection permit taken. The policies do run, so one that counts (a rate limit, a
+     * quota) counts this request, and one that calls out (a JWKS fetch, a custom authorizer) calls out. Called by a
+     * console on a server thread; returns at once.
+     *
+     * @param request     the handshake to diagnose, as the client would send it (a well-formed upgrade)
+     * @param pathInMount the raw request path below the gateway's mount point
+     * @return completes (never exceptionally) with which step decided and what the client would get
+     */
+    public CompletionStage<Diagnosis> diagnose(HandshakeRequest request, String pathInMount) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(pathInMount, "pathInMount");
+        return Diagnose.run(state, isDraining(), request, pathInMount, nextId());
+    }
+
     /** @return the established pairs, a snapshot */
     public Collection<ConnectionPair> pairs() {
         return List.copyOf(pairs.values());

@@ -97,13 +97,18 @@ final class HandshakeFlow {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /** The backend said 101: the client is upgraded with its subprotocol, and the pair established. */
+    /**
+     * The backend said 101: the client is upgraded with its subprotocol (or the marker of {@link ClientSubprotocol}),
+     * and the pair established.
+     */
     private static void upgradeClient(Exchange exchange, Admission.Admitted admitted, BackendOutcome.Connected connected,
                                       ClientHandshake client) {
         TransportSide backend = connected.backend();
         CompletionStage<TransportSide> upgrade;
         try {
-            upgrade = client.upgrade(connected.subprotocol(), admitted.limits());
+            // the backend's choice; when it chose none, a marker the client offered and a policy named (browsers)
+            String answer = ClientSubprotocol.answer(connected.subprotocol(), exchange.request(), admitted.attributes());
+            upgrade = client.upgrade(answer, admitted.limits());
         } catch (RuntimeException e) {
             upgrade = CompletableFuture.failedFuture(e);
         }

@@ -9,7 +9,10 @@ import io.wsgate.core.GatewayListener;
 import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.file.ReloadingGatewayFile;
 import io.wsgate.jetty.HandshakeDeadline;
+import io.wsgate.jetty.WsGateConsole;
 import io.wsgate.jetty.WsGateHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -20,14 +23,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The demo gateway: {@code java -jar wsgate-demo.jar [--port N] [--route SUFFIX=URL ... | --config FILE]}.
  * With {@code --config} it serves the gateway a YAML file declares; without it or {@code --route} it also
  * starts an embedded echo backend and routes {@code /echo} to it.
  * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections, and with {@code --admin-port}
- * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry). On SIGTERM
+ * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry), and with
+ * {@code --console} {@code wsgate console on http://HOST:PORT/console/}. With {@code --tls-keystore} it listens on
+ * {@code wss://} (https for the console), offering HTTP/2 through ALPN. On SIGTERM
  * it drains (every pair closed with 1001, at once or over {@code --drain-window}, those left after
  * {@code --drain-timeout} aborted) and prints {@code wsgate drained: N pairs, C closed, A aborted, in S s}.
  */
@@ -39,15 +44,19 @@ public final class DemoGateway implements AutoCloseable {
     private final WsGateHandler handler;
     private final DemoAdmin admin;
     private final ReloadingGatewayFile file;
+    private final boolean tls;
+    private final boolean console;
 
     private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin,
-                        ReloadingGatewayFile file) {
+                        ReloadingGatewayFile file, boolean tls, boolean console) {
         this.server = server;
         this.connector = connector;
         this.echo = echo;
         this.handler = handler;
         this.admin = admin;
         this.file = file;
+        this.tls = tls;
+        this.console = console;
     }
 
     /**
@@ -60,6 +69,20 @@ public final class DemoGateway implements AutoCloseable {
      * @throws Exception            when a server cannot start
      */
     public static DemoGateway start(DemoOptions options) throws Exception {
+        return start(options, System::getenv);
+    }
+
+    /**
+     * Starts the demo, reading the key store's password from {@code env}.
+     *
+     * @param options the command line
+     * @param env     reads an environment variable ({@code System::getenv})
+     * @return the running demo
+     * @throws DemoOptions.UsageException when --tls-password-env names a variable that is not set
+     * @throws Exception                  as {@link #start(DemoOptions)}
+     */
+    static DemoGateway start(DemoOptions options, UnaryOperator<String> env) throws Exception {
+        String password = options.tls().isPresent() ? options.tlsPassword(env) : "";
         EchoBackend echo = null;
         ReloadingGatewayFile file = null;
         DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
@@ -86,13 +109,20 @@ public final class DemoGateway implements AutoCloseable {
         Server server = new Server();
         // no acceptor thread: the selector accepts, one thread hand-off less per connection
         // (9% less gateway CPU per handshake in wsgate-bench; see its README)
-        ServerConnector connector = new ServerConnector(server, 0, -1);
+        ServerConnector connector = options.tls().isPresent()
+                ? DemoConnectors.tls(server, options.tls().get(), password) : DemoConnectors.plain(server);
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
         WsGateHandler handler = builder.build();
-        server.setHandler(handler);
+        if (options.console()) {
+            // the console's context first: /console/ stays the console's whatever URL suffixes the APIs have
+            ContextHandler consoleContext = new ContextHandler(WsGateConsole.builder(handler.gateway()).build(), "/console");
+            server.setHandler(new Handler.Sequence(consoleContext, handler));
+        } else {
+            server.setHandler(handler);
+        }
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
             server.start();
@@ -112,7 +142,7 @@ public final class DemoGateway implements AutoCloseable {
             }
             throw e;
         }
-        return new DemoGateway(server, connector, echo, handler, admin, file);
+        return new DemoGateway(server, connector, echo, handler, admin, file, options.tls().isPresent(), options.console());
     }
 
     /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
@@ -124,7 +154,15 @@ public final class DemoGateway implements AutoCloseable {
     /** @return the gateway's base URI, e.g. {@code ws://127.0.0.1:8080} */
     public URI uri() {
         String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
-        return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
+        return URI.create((tls ? "wss://" : "ws://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + connector.getLocalPort());
+    }
+
+    /** @return the test console's page, when --console was given, e.g. {@code http://127.0.0.1:8080/console/} */
+    public Optional<URI> consoleUri() {
+        URI ws = uri();
+        return console ? Optional.of(URI.create((tls ? "https" : "http") + ws.toString().substring(ws.getScheme().length())
+                + "/console/")) : Optional.empty();
     }
 
     /** @return the admin endpoint's base URI, when --admin-port was given */
@@ -201,6 +239,9 @@ public final class DemoGateway implements AutoCloseable {
         DemoGateway demo;
         try {
             demo = start(options);
+        } catch (DemoOptions.UsageException e) {
+            err.println("wsgate-demo: " + e.getMessage());
+            return 2;
         } catch (GatewayFileException | UncheckedIOException e) {
             err.println("wsgate-demo: " + e.getMessage().lines().findFirst().orElse("bad --config file"));
             return 2;
@@ -223,6 +264,8 @@ public final class DemoGateway implements AutoCloseable {
             out.println("  limits shared through " + served.limitStore().describe() + " (" + served.limitStore().failureMode()
                     .name().toLowerCase(java.util.Locale.ROOT) + " when it fails)");
         }
+        demo.consoleUri().ifPresent(page -> out.println("wsgate console on " + page
+                + "  (development only: it lists the APIs)"));
         demo.adminUri().ifPresent(admin -> out.println("wsgate admin on " + admin
                 + "  (GET /health, /metrics, /pairs; loopback only)"));
         if (demo.echo != null) {

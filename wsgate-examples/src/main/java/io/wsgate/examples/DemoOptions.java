@@ -28,10 +28,14 @@ import java.util.Optional;
  * @param drainTimeout     how long the pairs may take to leave after the drain closed them (SIGTERM); then they are aborted
  * @param drainWindow      how long the drain's closes are spread over; zero closes every pair at once
  * @param adminPort        the admin endpoint's port on 127.0.0.1 (0 for any free one), -1 for no admin endpoint
+ * @param console          true to serve the test console at {@code /console/} on the gateway's port
+ * @param tlsKeystore      the PKCS12 key store to serve {@code wss://} (and HTTP/2) with; "" for plain {@code ws://}
+ * @param tlsPasswordEnv   the environment variable holding the key store's password; "" without TLS
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
-                          Duration drainTimeout, Duration drainWindow, int adminPort) {
+                          Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
+                          String tlsKeystore, String tlsPasswordEnv) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -56,6 +60,14 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                                             all at once); with --config, the file's gateway.drain says both
               --admin-port N                serve the admin endpoint (GET /health, /metrics, /pairs; POST /reload)
                                             on 127.0.0.1:N (0 picks a free port), and record metrics for it
+              --console                     serve the test console (pick an API, connect, send, diagnose a
+                                            refusal) at /console/ on the gateway's port; for development only:
+                                            it lists the APIs
+              --tls-keystore FILE           serve wss:// (and https:// for the console) with the key and
+                                            certificate of this PKCS12 file; HTTP/2 is offered through ALPN, so
+                                            browsers may open WebSockets over HTTP/2 (RFC 8441)
+              --tls-password-env VAR        the environment variable that holds the key store's password (it is
+                                            never given on the command line); required with --tls-keystore
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -67,6 +79,26 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(drainWindow, "drainWindow");
+        Objects.requireNonNull(tlsKeystore, "tlsKeystore");
+        Objects.requireNonNull(tlsPasswordEnv, "tlsPasswordEnv");
+    }
+
+    /** @return the key store to serve TLS with, when --tls-keystore was given */
+    public Optional<Path> tls() {
+        return tlsKeystore.isEmpty() ? Optional.empty() : Optional.of(Path.of(tlsKeystore));
+    }
+
+    /**
+     * @param env reads an environment variable (System::getenv), null when unset
+     * @return the key store's password, from the variable --tls-password-env names
+     * @throws UsageException when that variable is not set or empty
+     */
+    public String tlsPassword(java.util.function.UnaryOperator<String> env) throws UsageException {
+        String password = env.apply(tlsPasswordEnv);
+        if (password == null || password.isEmpty()) {
+            throw new UsageException("--tls-password-env: environment variable '" + tlsPasswordEnv + "' is not set");
+        }
+        return password;
     }
 
     /** @return how the demo drains on SIGTERM, from --drain-timeout and --drain-window */
@@ -112,6 +144,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Duration drainTimeout = DrainOptions.DEFAULT_TIMEOUT;
         Duration drainWindow = Duration.ZERO;
         int adminPort = -1;
+        boolean console = false;
+        String tlsKeystore = "";
+        String tlsPasswordEnv = "";
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -127,6 +162,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--host" -> host = value != null ? value : next(list, ++i, name);
                 case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
                 case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
+                case "--console" -> console = true;
+                case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
+                case "--tls-password-env" -> tlsPasswordEnv = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
                     String route = value != null ? value : next(list, ++i, name);
                     int at = route.indexOf('=');
@@ -176,8 +214,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException("--config and " + limitOption + " exclude each other: set "
                     + (limitOption.startsWith("--drain") ? "gateway.drain" : "limits") + " in the file");
         }
+        if (tlsKeystore.isEmpty() != tlsPasswordEnv.isEmpty()) {
+            throw new UsageException(tlsKeystore.isEmpty() ? "--tls-password-env needs --tls-keystore FILE"
+                    : "--tls-keystore needs --tls-password-env VAR (the password is never given on the command line)");
+        }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
-                drainTimeout, drainWindow, adminPort);
+                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv);
     }
 
     /** @return the API limits these options ask for */
@@ -191,6 +233,13 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static String nonBlank(String option, String s) throws UsageException {
+        if (s.isBlank()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return s;
     }
 
     private static int port(String option, String s) throws UsageException {

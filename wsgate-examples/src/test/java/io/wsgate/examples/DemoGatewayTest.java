@@ -59,10 +59,38 @@ class DemoGatewayTest {
             {"--route", "/a=http://x/"}, {"--max-message-size", "0"}, {"--idle-timeout", "soon"},
             {"--handshake-timeout", "0s"}, {"--route", "/a=ws://h/", "--route", "/a=ws://h/"},
             {"--drain-timeout", "0s"}, {"--drain-window", "-1s"}, {"--drain-window", "later"},
-            {"--config", "g.yaml", "--drain-timeout", "5s"}}) {
+            {"--config", "g.yaml", "--drain-timeout", "5s"}, {"--tls-keystore", "k.p12"},
+            {"--tls-password-env", "PW"}, {"--tls-keystore", "k.p12", "--tls-password-env", "WSGATE_NO_SUCH_VARIABLE_SET"}}) {
             Run r = run(args);
             assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("wsgate-demo: ").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void theKeyStoresPasswordComesFromTheNamedVariableNeverTheCommandLine() throws Exception {
+        DemoOptions o = DemoOptions.parse("--tls-keystore", "k.p12", "--tls-password-env", "PW", "--console");
+        assertThat(o.tls()).hasValue(java.nio.file.Path.of("k.p12"));
+        assertThat(o.console()).isTrue();
+        assertThat(o.tlsPassword(name -> name.equals("PW") ? "secret" : null)).isEqualTo("secret");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.tlsPassword(name -> null))
+                .isInstanceOf(DemoOptions.UsageException.class).hasMessage("--tls-password-env: environment variable 'PW' is not set");
+        assertThat(DemoOptions.USAGE).contains("--console", "--tls-keystore FILE", "--tls-password-env VAR");
+    }
+
+    @Test
+    void servesTheConsoleOnTheGatewaysPortWhenAsked() throws Exception {
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--console"))) {
+            URI page = demo.consoleUri().orElseThrow();
+            assertThat(page.toString()).isEqualTo("http://127.0.0.1:" + demo.uri().getPort() + "/console/");
+            var http = java.net.http.HttpClient.newHttpClient();
+            var apis = http.send(java.net.http.HttpRequest.newBuilder(page.resolve("apis")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(apis.body()).contains("\"urlSuffix\":\"/echo\"");
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "beside the console")).isEqualTo("beside the console");
+        }
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0"))) {
+            assertThat(demo.consoleUri()).isEmpty();
         }
     }
 

@@ -116,6 +116,29 @@ class PoliciesEndToEndTest extends PolicyTestBase {
     }
 
     @Test
+    void aBrowsersMarkerBesideTheTokenIsWhatTheClientIsAnsweredWhenTheBackendChoosesNone() throws Exception {
+        startWith(jwt().tokenFrom(TokenSource.subprotocol("bearer.", "wsgate.bearer")).build());
+
+        RecordingClient c = connect("/chat", Map.of(), "wsgate.bearer", "bearer." + token(b -> b));
+
+        assertThat(seen().subprotocols()).as("neither the token nor the marker reach the backend").isEmpty();
+        assertThat(c.session.getNegotiatedSubProtocol()).isEqualTo("wsgate.bearer");
+        echoAndClose(c);
+    }
+
+    @Test
+    void aBackendsOwnChoiceWinsOverTheMarker() throws Exception {
+        backend.chooseSubprotocol = "chat.v1";
+        startWith(jwt().tokenFrom(TokenSource.subprotocol("bearer.", "wsgate.bearer")).build());
+
+        RecordingClient c = connect("/chat", Map.of(), "wsgate.bearer", "bearer." + token(b -> b), "chat.v1");
+
+        assertThat(seen().subprotocols()).containsExactly("chat.v1");
+        assertThat(c.session.getNegotiatedSubProtocol()).isEqualTo("chat.v1");
+        echoAndClose(c);
+    }
+
+    @Test
     void aTokenInACookieIsAdmitted() throws Exception {
         startWith(jwt().tokenFrom(TokenSource.cookie("jwt")).build());
 

@@ -15,6 +15,7 @@ import io.wsgate.core.policy.ChainStep;
 import io.wsgate.core.policy.ProductDefinition;
 import io.wsgate.core.policy.TestChains;
 import io.wsgate.core.policy.jwt.JwtValidation;
+import io.wsgate.core.policy.jwt.TokenSource;
 import io.wsgate.core.transport.ErrorResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,12 +184,14 @@ class GatewayFilesTest {
                           requiredClaims: { scope: [chat], tenant: }
                           clockSkew: 10s
                           requireExpiration: false
-                          tokenFrom: [authorization-header, { query: access_token }, { cookie: jwt }, { subprotocol: "bearer." }]
+                          tokenFrom: [authorization-header, { query: access_token }, { cookie: jwt }, { subprotocol: "bearer." },
+                                      { subprotocol: "token.", marker: wsgate.bearer }]
                 """.formatted(SECRET));
 
         JwtValidation jwt = (JwtValidation) config.apis().get(0).onHandshake().get(0);
         assertThat(jwt.clockSkew()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(jwt.sources()).hasSize(4);
+        assertThat(jwt.sources()).hasSize(5);
+        assertThat(jwt.sources().get(4)).isEqualTo(TokenSource.subprotocol("token.", "wsgate.bearer"));
         assertThat(jwt.jwks()).singleElement().satisfies(k -> assertThat(k.url()).hasToString("https://login.example.com/jwks.json"));
     }
 

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -150,10 +151,16 @@ public final class JwtFactories {
                 return TokenSource.authorizationHeader();
             }
             throw t.error("a token source is 'authorization-header', {query: NAME}, {cookie: NAME}"
-                    + " or {subprotocol: PREFIX}; got '" + s + "'");
+                    + ", {subprotocol: PREFIX} or {subprotocol: PREFIX, marker: NAME}; got '" + s + "'");
+        }
+        if (t.keys().equals(Set.of("subprotocol", "marker"))) {
+            String prefix = t.requireText("subprotocol");
+            String marker = t.requireText("marker");
+            return t.require("marker").check(() -> TokenSource.subprotocol(prefix, marker));
         }
         if (t.keys().size() != 1) {
-            throw t.error("a token source is one of {query: NAME}, {cookie: NAME}, {subprotocol: PREFIX}");
+            throw t.error("a token source is one of {query: NAME}, {cookie: NAME}, {subprotocol: PREFIX}"
+                    + " or {subprotocol: PREFIX, marker: NAME}");
         }
         String kind = t.keys().iterator().next();
         Function<String, TokenSource> make = switch (kind) {

@@ -15,6 +15,8 @@ import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
 import io.wsgate.api.PairDeadline;
+import io.wsgate.core.ClientSubprotocol;
+import io.wsgate.core.Diagnosis;
 import io.wsgate.core.error.GatewayError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,6 +238,13 @@ public final class JwtValidation implements HandshakePolicy {
         for (BackendChange change : source.removal(context.backend(), token)) {
             proceed = proceed.with(change);
         }
+        if (source instanceof TokenSource.Subprotocol sub) {
+            // a browser's marker: the gateway answers with it when the backend chooses no subprotocol
+            Optional<String> marker = sub.offeredMarker(context.request());
+            if (marker.isPresent()) {
+                proceed = proceed.withAttribute(ClientSubprotocol.ATTRIBUTE, marker.get());
+            }
+        }
         return proceed;
     }
 
@@ -254,6 +263,8 @@ public final class JwtValidation implements HandshakePolicy {
         if (LOG.isDebugEnabled()) {
             LOG.debug("request {}: {} refused the token: {}", context.requestId(), name, why);
         }
+        // the client is never told why; a diagnosis (a test console's) is
+        Diagnosis.explain(context, why);
         return GatewayError.UNAUTHORIZED.reject().withHeader("WWW-Authenticate", CHALLENGE);
     }
 

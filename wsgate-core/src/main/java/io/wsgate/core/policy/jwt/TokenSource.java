@@ -44,7 +44,21 @@ public sealed interface TokenSource {
      * @return the first offered subprotocol with that prefix (removed from those offered to the backend)
      */
     static TokenSource subprotocol(String prefix) {
-        return new Subprotocol(prefix);
+        return new Subprotocol(prefix, "");
+    }
+
+    /**
+     * The way a browser sends a token: it offers a fixed marker beside the token,
+     * {@code new WebSocket(url, [marker, prefix + token])}. The marker is removed from the backend's offer too, and
+     * the gateway answers the client with it when the backend chose no subprotocol (a browser refuses a 101 without
+     * one after offering some); see {@link io.wsgate.core.ClientSubprotocol}.
+     *
+     * @param prefix what the token's entry starts with, e.g. {@code bearer.}
+     * @param marker the fixed entry offered beside it, e.g. {@code wsgate.bearer}; must not start with the prefix
+     * @return the first offered subprotocol with that prefix
+     */
+    static TokenSource subprotocol(String prefix, String marker) {
+        return new Subprotocol(prefix, marker);
     }
 
     /**
@@ -143,11 +157,25 @@ public sealed interface TokenSource {
      * A {@code Sec-WebSocket-Protocol} entry.
      *
      * @param prefix what the entry starts with; the token is the rest
+     * @param marker the fixed entry a browser offers beside the token, answered when the backend chooses none;
+     *               empty for none
      */
-    record Subprotocol(String prefix) implements TokenSource {
-        /** Checks the prefix. */
+    record Subprotocol(String prefix, String marker) implements TokenSource {
+        /** Checks the prefix and the marker. */
         public Subprotocol {
             requireName(prefix, "subprotocol prefix");
+            Objects.requireNonNull(marker, "marker");
+            if (!marker.isEmpty() && (marker.startsWith(prefix) || !marker.chars().allMatch(Subprotocol::tokenChar))) {
+                throw new IllegalArgumentException("subprotocol marker '" + marker + "' must be a token (letters, digits,"
+                        + " '.', '-', '_') that does not start with the prefix '" + prefix + "'");
+            }
+        }
+
+        /**
+         * @param prefix what the entry starts with; the token is the rest
+         */
+        public Subprotocol(String prefix) {
+            this(prefix, "");
         }
 
         @Override
@@ -162,7 +190,22 @@ public sealed interface TokenSource {
         public List<BackendChange> removal(BackendRequest backend, String token) {
             List<String> kept = new ArrayList<>(backend.subprotocols());
             kept.remove(prefix + token);
+            if (!marker.isEmpty()) {
+                kept.remove(marker);
+            }
             return List.of(new BackendChange.SetSubprotocols(kept));
+        }
+
+        /**
+         * @param request the client's request
+         * @return the marker, when there is one and the client offered it: the subprotocol to answer the client with
+         */
+        public Optional<String> offeredMarker(HandshakeRequest request) {
+            return !marker.isEmpty() && request.offeredSubprotocols().contains(marker) ? Optional.of(marker) : Optional.empty();
+        }
+
+        private static boolean tokenChar(int c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_';
         }
     }
 

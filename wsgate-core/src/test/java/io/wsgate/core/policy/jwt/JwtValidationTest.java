@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.core.ClientSubprotocol;
 import io.wsgate.core.error.GatewayError;
 import io.wsgate.core.internal.policy.ChainResult;
 import io.wsgate.core.policy.TestChains;
@@ -230,6 +231,37 @@ class JwtValidationTest {
         HandshakeRequest request = HandshakeRequest.builder().subprotocols("chat.v1", "bearer." + token(Algorithm.HMAC256(SECRET))).build();
         ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
         assertThat(ok.backend().subprotocols()).containsExactly("chat.v1");
+    }
+
+    @Test
+    void aBrowsersMarkerIsKeptFromTheBackendAndNamedAsTheClientsAnswer() {
+        JwtValidation policy = hs256().tokenFrom(TokenSource.subprotocol("bearer.", "wsgate.bearer")).build();
+        HandshakeRequest request = HandshakeRequest.builder()
+                .subprotocols("wsgate.bearer", "bearer." + token(Algorithm.HMAC256(SECRET)), "chat.v1").build();
+        ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
+        assertThat(ok.backend().subprotocols()).containsExactly("chat.v1");
+        assertThat(ok.attributes()).containsEntry(ClientSubprotocol.ATTRIBUTE, "wsgate.bearer");
+        assertThat(ClientSubprotocol.answer("", request, ok.attributes())).isEqualTo("wsgate.bearer");
+        assertThat(ClientSubprotocol.answer("chat.v1", request, ok.attributes())).isEqualTo("chat.v1");
+    }
+
+    @Test
+    void withoutTheMarkerOfferedNoAnswerIsNamed() {
+        JwtValidation policy = hs256().tokenFrom(TokenSource.subprotocol("bearer.", "wsgate.bearer")).build();
+        HandshakeRequest request = HandshakeRequest.builder().subprotocols("bearer." + token(Algorithm.HMAC256(SECRET))).build();
+        ChainResult.Admitted ok = tester.admitted(tester.run(policy, request));
+        assertThat(ok.backend().subprotocols()).isEmpty();
+        assertThat(ok.attributes()).doesNotContainKey(ClientSubprotocol.ATTRIBUTE);
+        assertThat(ClientSubprotocol.answer("", request, ok.attributes())).isEmpty();
+    }
+
+    @Test
+    void aMarkerThatIsNoTokenOrLooksLikeATokenEntryIsRefused() {
+        assertThatThrownBy(() -> TokenSource.subprotocol("bearer.", "bearer.x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'bearer.x'").hasMessageContaining("does not start with the prefix 'bearer.'");
+        assertThatThrownBy(() -> TokenSource.subprotocol("bearer.", "a b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a b'");
     }
 
     @Test
