@@ -45,6 +45,12 @@ public interface MessagePolicy {
      */
     MessageVerdict onFrame(MessageContext context, Frame frame);
 
+    /** @return the policy's name in logs and in an API's explained chain; the class's simple name by default */
+    default String name() {
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? getClass().getName() : simple;
+    }
+
     /**
      * A pair opened: the policy as it applies to that pair in that direction. Called on the thread that
      * established the pair, before any of its frames.
