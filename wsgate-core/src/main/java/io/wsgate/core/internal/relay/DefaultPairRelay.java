@@ -62,7 +62,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Longer than the house's 400 lines: the frame path, both sides' close states and the
  * {@link io.wsgate.api.ConnectionPair} view (a page of accessors) are one object's, and the close
- * rules read both sides' states at once.
+ * rules read both sides' states at once. What message policies do lives in {@link MessageRunner}; this class
+ * keeps only its hooks into the frame and close paths.
  */
 public final class DefaultPairRelay implements PairRelay {
 
