@@ -225,6 +225,24 @@ class MessagePolicyLifecycleTest {
     }
 
     @Test
+    void aPairThatEndsWhileThePolicyRunsNeitherHoldsItsFrameNorClosesItsInstancesTwice() {
+        Counting counting = new Counting();
+        MessagePolicy endsThePair = (c, f) -> {
+            ((io.wsgate.core.transport.PairRelay) c.pair()).abort(CloseCause.FAILED);
+            return MessageVerdict.later(new CompletableFuture<>()); // never completes
+        };
+        MessagePairs pairs = new MessagePairs(b -> b.onMessage(counting).onMessage(Direction.CLIENT_TO_BACKEND, endsThePair));
+        Pair p = pairs.open();
+
+        Done done = p.fromClient(text("x"));
+
+        assertThat(done.succeeded).isEqualTo(1);
+        assertThat(counting.live()).isZero();
+        assertThat(counting.closedTwice).hasValue(0);
+        pairs.assertNothingLeft();
+    }
+
+    @Test
     void aCloseFromTheOtherSideLetsAHeldFrameGoSoThatItsSideCanAnswer() {
         Waiting waiting = new Waiting();
         MessagePairs pairs = new MessagePairs(b -> b.onMessage(Direction.CLIENT_TO_BACKEND, waiting));

@@ -266,6 +266,9 @@ final class MessageRunner implements MessageContext {
     private void later(int index, Frame received, Frame current, CompletionStage<MessageVerdict> stage, Completion done) {
         pending.set(done);
         leave();
+        if (state.get() == CLOSED) {
+            release(); // the pair ended while the policy ran: the frame is not held for a verdict no one will use
+        }
         stage.whenComplete((v, error) -> resume(index, received, current, v, error));
     }
 
