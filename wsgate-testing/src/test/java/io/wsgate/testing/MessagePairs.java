@@ -110,15 +110,23 @@ final class MessagePairs {
 
     /** @param api adds the test's policies (and limits) to an API "echo" with a 100-byte message limit */
     MessagePairs(UnaryOperator<ApiDefinition.Builder> api) {
-        ApiDefinition def = api.apply(ApiDefinition.builder("echo").backend("ws://127.0.0.1:1/").urlSuffix("/echo")
-                .limits(ApiLimits.ofDefaults().withMaxMessageSize(100))).build();
+        this(GatewayConfig.builder().api(api.apply(ApiDefinition.builder("echo").backend("ws://127.0.0.1:1/").urlSuffix("/echo")
+                .limits(ApiLimits.ofDefaults().withMaxMessageSize(100))).build()));
+    }
+
+    /** @param config a configuration (with an API on {@code /echo}) to build on, given the test's clock and scheduler */
+    MessagePairs(GatewayConfig config) {
+        this(config.toBuilder());
+    }
+
+    private MessagePairs(GatewayConfig.Builder config) {
         GatewayListener listener = new GatewayListener() {
             @Override
             public void pairClosed(ConnectionPair pair, PairEnd end) {
                 ends.add(end);
             }
         };
-        gateway = Gateway.create(GatewayConfig.builder().clock(time.clock()).scheduler(time).api(def).build(), List.of(listener));
+        gateway = Gateway.create(config.clock(time.clock()).scheduler(time).build(), List.of(listener));
     }
 
     Pair open() {

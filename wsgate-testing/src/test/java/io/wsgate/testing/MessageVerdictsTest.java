@@ -258,4 +258,27 @@ class MessageVerdictsTest {
 
         assertThat(order).containsExactly("api CLIENT_TO_BACKEND", "op CLIENT_TO_BACKEND", "op BACKEND_TO_CLIENT");
     }
+
+    @Test
+    void theBuiltInsNamedInAGatewayFileRunOnTheirDirection() {
+        MessagePairs pairs = new MessagePairs(io.wsgate.core.file.GatewayFiles.loader().parse("""
+                apis:
+                  - name: echo
+                    backendUrl: ws://127.0.0.1:1/
+                    urlSuffix: /echo
+                    onMessage:
+                      - message-types: { accept: text, direction: inbound }
+                      - message-size-limit: { maxBytes: 4, direction: outbound }
+                """, "gateway.yaml"));
+        Pair p = pairs.open();
+
+        p.fromClient(text("a text message of any size"));
+        p.fromBackend(binary(4));
+        assertThat(p.backend().sent()).hasSize(1);
+        assertThat(p.client().sent()).hasSize(1);
+
+        p.fromClient(binary(1));
+        assertThat(p.client().closes()).containsExactly("1003 Unsupported data");
+        assertThat(p.backend().closes()).containsExactly("1001 Client went away");
+    }
 }
