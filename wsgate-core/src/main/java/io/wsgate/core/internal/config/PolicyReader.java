@@ -187,8 +187,10 @@ public final class PolicyReader {
                 ? m.entries().get("direction").value() : null;
         EnumSet<Direction> directions = directionNode == null ? EnumSet.allOf(Direction.class)
                 : directions(directionNode, path + ".direction");
-        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options);
-        MessagePolicy p = reuse.reuseOrMake(key, MessagePolicy.class, () -> makeMessage(f, options, path, directionNode != null));
+        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options) + storeKey;
+        String limitId = reuseScope.replace(' ', ':') + ":" + type + ":" + shortHash(key);
+        MessagePolicy p = reuse.reuseOrMake(key, MessagePolicy.class,
+                () -> makeMessage(f, options, path, directionNode != null, limitId));
         return new MessagePolicyEntry(p, directions);
     }
 
@@ -203,8 +205,9 @@ public final class PolicyReader {
         };
     }
 
-    private MessagePolicy makeMessage(MessagePolicyFactory factory, YamlNode options, String path, boolean hasDirection) {
-        NodeOptions.Scope scope = new NodeOptions.Scope(source, this);
+    private MessagePolicy makeMessage(MessagePolicyFactory factory, YamlNode options, String path, boolean hasDirection,
+                                      String limitId) {
+        NodeOptions.Scope scope = new NodeOptions.Scope(source, this, limitId);
         NodeOptions o = new NodeOptions(scope, options, path);
         if (hasDirection) {
             o.get("direction"); // the loader's key: read, so that it is not refused as unknown
