@@ -113,6 +113,8 @@ public final class DemoGateway implements AutoCloseable {
                 ? DemoConnectors.tls(server, options.tls().get(), password) : DemoConnectors.plain(server);
         connector.setHost(options.host());
         connector.setPort(options.port());
+        // the listen backlog: the JDK's 50 overflows in a reconnect storm (wsgate-bench storm; see its README)
+        connector.setAcceptQueueSize(options.acceptQueue());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
         WsGateHandler handler = builder.build();
