@@ -127,6 +127,9 @@ public final class DemoGateway implements AutoCloseable {
         }
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
+            if (options.warmUp() > 0) {
+                DemoWarmUp.run(options.warmUp()); // before the port is bound: no client meets the cold path
+            }
             server.start();
             if (admin != null) {
                 admin.start(handler.gateway(), options.admin().getAsInt(), Optional.ofNullable(file));
@@ -170,6 +173,11 @@ public final class DemoGateway implements AutoCloseable {
     /** @return the admin endpoint's base URI, when --admin-port was given */
     public java.util.Optional<URI> adminUri() {
         return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.uri());
+    }
+
+    /** @return the gateway's connector (tests read its accept queue size) */
+    ServerConnector connector() {
+        return connector;
     }
 
     /** @return the gateway handler */

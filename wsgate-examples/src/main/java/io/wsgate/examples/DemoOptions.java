@@ -33,11 +33,12 @@ import java.util.Optional;
  * @param tlsPasswordEnv   the environment variable holding the key store's password; "" without TLS
  * @param acceptQueue      the listen backlog of the gateway's port: connections the kernel queues until the gateway
  *                         accepts them (capped by {@code /proc/sys/net/core/somaxconn})
+ * @param warmUp           handshakes through a throw-away gateway before listening (to compile the path); 0 for none
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
                           Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
-                          String tlsKeystore, String tlsPasswordEnv, int acceptQueue) {
+                          String tlsKeystore, String tlsPasswordEnv, int acceptQueue, int warmUp) {
 
     /**
      * The demo's accept queue (listen backlog) unless {@code --accept-queue} says otherwise. The JDK's default of 50
@@ -80,6 +81,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --accept-queue N              listen backlog of the gateway's port: connections the kernel holds
                                             until the gateway accepts them, for reconnect storms; capped by
                                             /proc/sys/net/core/somaxconn (default 4096)
+              --warm-up N                   before listening, run N handshakes (each with one echo) through a
+                                            throw-away gateway on loopback, so that the first clients meet
+                                            compiled code (default 0: none)
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -93,6 +97,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Objects.requireNonNull(drainWindow, "drainWindow");
         Objects.requireNonNull(tlsKeystore, "tlsKeystore");
         Objects.requireNonNull(tlsPasswordEnv, "tlsPasswordEnv");
+        if (warmUp < 0) {
+            throw new IllegalArgumentException("warmUp must be at least 0, got " + warmUp);
+        }
         if (acceptQueue < 1) {
             throw new IllegalArgumentException("acceptQueue must be at least 1, got " + acceptQueue);
         }
@@ -163,6 +170,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         String tlsKeystore = "";
         String tlsPasswordEnv = "";
         int acceptQueue = DEFAULT_ACCEPT_QUEUE;
+        int warmUp = 0;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -179,7 +187,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
                 case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--console" -> console = true;
-                case "--accept-queue" -> acceptQueue = positive(name, value != null ? value : next(list, ++i, name));
+                case "--warm-up" -> warmUp = atLeast(name, value != null ? value : next(list, ++i, name), 0);
+                case "--accept-queue" -> acceptQueue = atLeast(name, value != null ? value : next(list, ++i, name), 1);
                 case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--tls-password-env" -> tlsPasswordEnv = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
@@ -236,7 +245,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                     : "--tls-keystore needs --tls-password-env VAR (the password is never given on the command line)");
         }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
-                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue);
+                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp);
     }
 
     /** @return the API limits these options ask for */
@@ -271,15 +280,15 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         }
     }
 
-    private static int positive(String option, String s) throws UsageException {
+    private static int atLeast(String option, String s, int min) throws UsageException {
         try {
             int n = Integer.parseInt(s);
-            if (n < 1) {
+            if (n < min) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a positive number, got '" + s + "'");
+            throw new UsageException(option + " must be a number from " + min + ", got '" + s + "'");
         }
     }
 

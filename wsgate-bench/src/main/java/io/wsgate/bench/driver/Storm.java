@@ -92,7 +92,9 @@ public final class Storm {
                     failed.increment();
                     synchronized (firstError) {
                         if (firstError.length() == 0) {
-                            firstError.append(LoadRuns.rootMessage(failure));
+                            String message = LoadRuns.rootMessage(failure);
+                            // Jetty's messages carry the whole connection's state: its first words say enough
+                            firstError.append(message, 0, Math.min(message.length(), 120));
                         }
                     }
                     done.countDown();

@@ -78,7 +78,7 @@ final class StormReport {
         out.append(each.render());
         out.append("\n### per target (median over rounds; 101 percentiles over all rounds' clients)\n\n");
         Table sum = new Table("target", "storm s", "min – max s", "101 p50 ms", "101 p99 ms", "errors", "proxy CPU ms",
-                "of it JIT", "start s", "listen overflows");
+                "of it JIT", "start s", "start + storm s", "listen overflows");
         for (StormCommand.Subject s : subjects) {
             List<Measured> list = results.get(s.name());
             Histogram all = merged(list);
@@ -87,7 +87,8 @@ final class StormReport {
                     num(min(list, StormReport::seconds), 2) + " – " + num(max(list, StormReport::seconds), 2),
                     num(ms(all, 50), 1), num(ms(all, 99), 1), list.stream().mapToLong(m -> m.result().errors()).sum(),
                     num(median(list, Measured::proxyCpuMs), 0), pct(jit, median(list, Measured::proxyCpuMs)),
-                    num(median(list, Measured::startSeconds), 2), num(median(list, m -> m.overflows()), 0));
+                    num(median(list, Measured::startSeconds), 2), num(median(list, m -> m.startSeconds() + seconds(m)), 2),
+                    num(median(list, m -> m.overflows()), 0));
         }
         out.append(sum.render()).append('\n');
         for (String ref : List.of("nginx", "direct")) {
