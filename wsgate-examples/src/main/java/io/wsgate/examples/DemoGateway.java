@@ -113,6 +113,8 @@ public final class DemoGateway implements AutoCloseable {
                 ? DemoConnectors.tls(server, options.tls().get(), password) : DemoConnectors.plain(server);
         connector.setHost(options.host());
         connector.setPort(options.port());
+        // the listen backlog: the JDK's 50 overflows in a reconnect storm (wsgate-bench storm; see its README)
+        connector.setAcceptQueueSize(options.acceptQueue());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
         WsGateHandler handler = builder.build();
@@ -125,6 +127,9 @@ public final class DemoGateway implements AutoCloseable {
         }
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
+            if (options.warmUp() > 0) {
+                DemoWarmUp.run(options.warmUp()); // before the port is bound: no client meets the cold path
+            }
             server.start();
             if (admin != null) {
                 admin.start(handler.gateway(), options.admin().getAsInt(), Optional.ofNullable(file));
@@ -168,6 +173,11 @@ public final class DemoGateway implements AutoCloseable {
     /** @return the admin endpoint's base URI, when --admin-port was given */
     public java.util.Optional<URI> adminUri() {
         return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.uri());
+    }
+
+    /** @return the gateway's connector (tests read its accept queue size) */
+    ServerConnector connector() {
+        return connector;
     }
 
     /** @return the gateway handler */
