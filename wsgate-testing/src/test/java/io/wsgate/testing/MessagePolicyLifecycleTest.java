@@ -78,7 +78,9 @@ class MessagePolicyLifecycleTest {
 
     @Test
     void aLaterVerdictCompletedFromAnotherThreadIsCarriedOutThere() throws Exception {
-        MessagePolicy async = (c, f) -> MessageVerdict.later(CompletableFuture.supplyAsync(MessageVerdict::forward));
+        // completed from another thread only after forward() has returned (and so after the relay waits on it)
+        CompletableFuture<MessageVerdict> verdict = new CompletableFuture<>();
+        MessagePolicy async = (c, f) -> MessageVerdict.later(verdict);
         MessagePairs pairs = new MessagePairs(b -> b.onMessage(async));
         Pair p = pairs.open();
 
@@ -94,8 +96,11 @@ class MessagePolicyLifecycleTest {
                 relayedOn.completeExceptionally(cause);
             }
         });
+        assertThat(relayedOn).isNotDone();
+        Thread completer = new Thread(() -> verdict.complete(MessageVerdict.forward()), "policy-callout");
+        completer.start();
 
-        assertThat(relayedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotEqualTo(Thread.currentThread().getName());
+        assertThat(relayedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("policy-callout");
         assertThat(p.backend().sent()).hasSize(1);
     }
 
