@@ -3,8 +3,10 @@ package io.wsgate.jetty;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
@@ -20,7 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** A misbehaving client: a clear answer, the backend side closed, nothing leaked, the gateway unharmed. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class BadClientInputTest extends GatewayTestBase {
+
+    BadClientInputTest(Mount mount) {
+        super(mount);
+    }
+
 
     @BeforeEach
     void gateway() throws Exception {

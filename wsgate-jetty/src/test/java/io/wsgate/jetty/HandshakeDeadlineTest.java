@@ -9,6 +9,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +32,14 @@ import static org.awaitility.Awaitility.await;
  * The handshake deadline on a connector whose timers the test runs ({@link ManualTimers}): the
  * deadline expires when the test moves the clock past it, never because the machine was slow.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class HandshakeDeadlineTest extends GatewayTestBase {
+
+    HandshakeDeadlineTest(Mount mount) {
+        super(mount);
+    }
+
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -46,8 +55,7 @@ class HandshakeDeadlineTest extends GatewayTestBase {
         connector = new ServerConnector(gatewayServer, null, timers, null, 1, 1, new HttpConnectionFactory());
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
-        gateway = WsGateHandler.builder(GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build()).build();
-        gatewayServer.setHandler(gateway);
+        serve(connector, GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build(), null, b -> { });
         gatewayServer.start();
     }
 
