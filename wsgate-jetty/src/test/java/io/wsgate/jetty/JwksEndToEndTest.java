@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -27,7 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** validate-jwt with keys from an issuer's JWKS URL (a local JDK HttpServer), over real handshakes. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class JwksEndToEndTest extends PolicyTestBase {
+
+    JwksEndToEndTest(Mount mount) {
+        super(mount);
+    }
+
 
     private static KeyPair issuerKey;
     private static KeyPair strangerKey;
