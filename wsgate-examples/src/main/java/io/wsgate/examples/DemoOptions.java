@@ -31,11 +31,21 @@ import java.util.Optional;
  * @param console          true to serve the test console at {@code /console/} on the gateway's port
  * @param tlsKeystore      the PKCS12 key store to serve {@code wss://} (and HTTP/2) with; "" for plain {@code ws://}
  * @param tlsPasswordEnv   the environment variable holding the key store's password; "" without TLS
+ * @param connector        how the gateway is served on its port: Jetty's HTTP connection and the Handler, or the
+ *                         dedicated connector ({@code WsGateConnectionFactory})
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
                           Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
-                          String tlsKeystore, String tlsPasswordEnv) {
+                          String tlsKeystore, String tlsPasswordEnv, Connector connector) {
+
+    /** How the gateway is served on its port ({@code --connector}). */
+    public enum Connector {
+        /** Jetty's HTTP connection and {@code WsGateHandler} (HTTP/2 too, with TLS; the console). */
+        HANDLER,
+        /** {@code WsGateConnectionFactory}: the gateway reads the upgrade and writes the 101 itself; HTTP/1.1 only. */
+        DEDICATED
+    }
 
     /** The usage text. */
     public static final String USAGE = """
@@ -68,6 +78,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                                             browsers may open WebSockets over HTTP/2 (RFC 8441)
               --tls-password-env VAR        the environment variable that holds the key store's password (it is
                                             never given on the command line); required with --tls-keystore
+              --connector handler|dedicated how the port serves the gateway: handler (default), Jetty's HTTP
+                                            connection and the gateway's Handler, HTTP/2 with TLS and the
+                                            console too; or dedicated, the gateway's own connection factory,
+                                            which reads the upgrade and writes the 101 itself (HTTP/1.1 only,
+                                            no console)
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -147,6 +162,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         boolean console = false;
         String tlsKeystore = "";
         String tlsPasswordEnv = "";
+        Connector connector = Connector.HANDLER;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -163,6 +179,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
                 case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--console" -> console = true;
+                case "--connector" -> connector = connector(value != null ? value : next(list, ++i, name));
                 case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--tls-password-env" -> tlsPasswordEnv = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
@@ -218,8 +235,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException(tlsKeystore.isEmpty() ? "--tls-password-env needs --tls-keystore FILE"
                     : "--tls-keystore needs --tls-password-env VAR (the password is never given on the command line)");
         }
+        if (console && connector == Connector.DEDICATED) {
+            throw new UsageException("--console needs --connector handler: the dedicated connector serves WebSockets only");
+        }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
-                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv);
+                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, connector);
     }
 
     /** @return the API limits these options ask for */
@@ -233,6 +253,14 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static Connector connector(String s) throws UsageException {
+        return switch (s) {
+            case "handler" -> Connector.HANDLER;
+            case "dedicated" -> Connector.DEDICATED;
+            default -> throw new UsageException("--connector must be handler or dedicated, got '" + s + "'");
+        };
     }
 
     private static String nonBlank(String option, String s) throws UsageException {
