@@ -28,7 +28,7 @@ import java.util.Objects;
  * <pre>{@code
  * WsGateConnectionFactory gateway = WsGateConnectionFactory.builder(config).build();
  * ServerConnector connector = new ServerConnector(server, gateway);          // ws://
- * ServerConnector secure = new ServerConnector(server, sslContextFactory,    // or wss://
+ * ServerConnector secure = new ServerConnector(server, sslContextFactory,    // or wss:// (TLS, then HTTP/1.1)
  *         WsGateConnectionFactory.builder(gateway.gateway()).build());
  * HandshakeDeadline.install(connector, Duration.ofSeconds(10));
  * server.addConnector(connector);

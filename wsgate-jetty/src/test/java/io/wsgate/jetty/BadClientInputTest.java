@@ -56,6 +56,35 @@ class BadClientInputTest extends GatewayTestBase {
     }
 
     @Test
+    void aMissingHostGets400() throws Exception {
+        RawResponse r = raw(upgradeRequest("/echo").replace("Host: 127.0.0.1\r\n", ""));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(backend.handshakes).isEmpty();
+    }
+
+    @Test
+    void aBodyOnTheUpgradeIsDroppedAndTheFramesBehindItAreRelayed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write((upgradeRequest("/echo", "Content-Length: 5") + "hello").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            assertThat(readResponse(in).status()).isEqualTo(101);
+            out.write(frame(0x81, "ok".getBytes(StandardCharsets.UTF_8), MASK));
+            assertThat(new String(RawFrames.read(in).payload(), StandardCharsets.UTF_8)).isEqualTo("ok");
+            out.write(frame(0x88, RawFrames.close(1000, new byte[0]), MASK));
+            assertThat(RawFrames.readUntilClose(in).closeCode()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void twoHostsGet400() throws Exception {
+        RawResponse r = raw(upgradeRequest("/echo", "Host: other"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(backend.handshakes).isEmpty();
+    }
+
+    @Test
     void aMalformedKeyGets400() throws Exception {
         RawResponse r = raw(upgradeRequest("/echo").replace("dGhlIHNhbXBsZSBub25jZQ==", "not-base64!"));
         assertThat(r.status()).isEqualTo(400);

@@ -17,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request's head as Jetty's {@link HttpParser} reads it: the request line and the header fields, until the
- * head is complete (the parser stops there: what follows is the client's first frames, or a body nobody reads),
- * or the parser's refusal. Used by the connection's reading thread only.
+ * One request as Jetty's {@link HttpParser} reads it: the request line and the header fields, then a body, if
+ * the client sent one, dropped (as Jetty's HTTP connection drops it before an upgrade), until the message is
+ * complete (the parser stops there: what follows is the client's first frames), or the parser's refusal. Used by
+ * the connection's reading thread only.
  */
 final class RequestHead implements HttpParser.RequestHandler {
 
@@ -56,10 +57,10 @@ final class RequestHead implements HttpParser.RequestHandler {
 
     @Override
     public boolean headerComplete() {
-        complete = true;
-        return true;
+        return false;
     }
 
+    /** A body on an upgrade request means nothing: it is dropped. */
     @Override
     public boolean content(java.nio.ByteBuffer item) {
         return false;
@@ -72,7 +73,8 @@ final class RequestHead implements HttpParser.RequestHandler {
 
     @Override
     public boolean messageComplete() {
-        return false;
+        complete = true;
+        return true;
     }
 
     @Override
@@ -85,7 +87,7 @@ final class RequestHead implements HttpParser.RequestHandler {
         refused = failure;
     }
 
-    /** @return whether the head is complete */
+    /** @return whether the request is complete (its head, and its body if it had one) */
     boolean complete() {
         return complete;
     }

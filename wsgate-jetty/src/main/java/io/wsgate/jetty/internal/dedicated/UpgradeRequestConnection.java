@@ -26,10 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A connection of the dedicated connector until its one request is answered: it reads the request's head with
- * Jetty's {@link HttpParser}, hands it to the gateway, and is then the gateway's {@link ClientHandshake} for it. On
+ * A connection of the dedicated connector until its one request is answered: it reads the request with Jetty's
+ * {@link HttpParser} (a body, if there is one, is dropped), hands it to the gateway, and is then the gateway's {@link ClientHandshake} for it. On
  * {@link #upgrade} it writes the 101 itself and puts a {@link RelayConnection} on the end point (the bytes the
- * client sent behind its head go to it); on {@link #reject} (and for a request the parser refused) it writes the
+ * client sent behind its request go to it); on {@link #reject} (and for a request the parser refused) it writes the
  * error with {@code Connection: close}, shuts its output and reads what the client still sends until it leaves,
  * so that the client reads the answer rather than a reset.
  *
@@ -45,11 +45,11 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     private final UpgradeRequests requests;
     private final RequestHead head = new RequestHead();
     private final HttpParser parser;
-    /** The request's head is complete (the handshake deadline's "a message came in"). */
+    /** The request is complete (the handshake deadline's "a message came in"). */
     private volatile boolean received;
 
     // ---- guarded by this
-    /** Bytes read and not yet parsed; after the head, the client's first frames. */
+    /** Bytes read and not yet parsed; after the request, the client's first frames. */
     private RetainableByteBuffer in;
     private int readers;
     private boolean closed;
@@ -85,7 +85,7 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
         }
     }
 
-    /** @return 1 once the request's head is complete, else 0 */
+    /** @return 1 once the request is complete, else 0 */
     @Override
     public long getMessagesIn() {
         return received ? 1 : 0;
@@ -120,7 +120,7 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
         }
     }
 
-    /** Fills and parses until the head is complete or refused, the client leaves, or it has sent nothing more. */
+    /** Fills and parses until the request is complete or refused, the client leaves, or it has sent nothing more. */
     private void read() throws IOException {
         while (true) {
             RetainableByteBuffer b = buffer();
@@ -226,7 +226,7 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
         }
     }
 
-    /** @return the bytes the client sent behind its request's head (its first frames), for the relay */
+    /** @return the bytes the client sent behind its request (its first frames), for the relay */
     @Override
     public ByteBuffer onUpgradeFrom() {
         synchronized (this) {
