@@ -33,12 +33,11 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(Mount.class)
 class AccessLogClosesTest extends GatewayTestBase {
 
+    private AccessLogLines log;
+
     AccessLogClosesTest(Mount mount) {
         super(mount);
     }
-
-
-    private AccessLogLines log;
 
     @BeforeEach
     void captureTheAccessLog() {

@@ -27,7 +27,6 @@ class BadBackendInputTest extends GatewayTestBase {
         super(mount);
     }
 
-
     private void gatewayTo(RawBackend raw) throws Exception {
         startGateway(ApiDefinition.builder("raw").backend(raw.url()).urlSuffix("/raw").build());
     }

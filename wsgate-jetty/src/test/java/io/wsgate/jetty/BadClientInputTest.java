@@ -30,7 +30,6 @@ class BadClientInputTest extends GatewayTestBase {
         super(mount);
     }
 
-
     @BeforeEach
     void gateway() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());

@@ -21,7 +21,6 @@ class ErrorOverridesEndToEndTest extends PolicyTestBase {
         super(mount);
     }
 
-
     @Test
     void gatewayAndApiOverridesShapeWhatTheClientReceives() throws Exception {
         JwtValidation jwt = JwtValidation.builder().key(JwtKey.hmac(JwtAlgorithm.HS256, SECRET)).build();

@@ -24,7 +24,6 @@ class FailoverEndToEndTest extends GatewayTestBase {
         super(mount);
     }
 
-
     private static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -36,15 +36,14 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(Mount.class)
 class HandshakeDeadlineTest extends GatewayTestBase {
 
-    HandshakeDeadlineTest(Mount mount) {
-        super(mount);
-    }
-
-
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private ManualTimers timers;
     private ServerConnector connector;
+
+    HandshakeDeadlineTest(Mount mount) {
+        super(mount);
+    }
 
     /** The gateway on a connector whose scheduler is {@link #timers}. */
     private void startGatewayOnManualTimers() throws Exception {

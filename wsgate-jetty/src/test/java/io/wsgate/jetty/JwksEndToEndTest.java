@@ -33,16 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnumSource(Mount.class)
 class JwksEndToEndTest extends PolicyTestBase {
 
-    JwksEndToEndTest(Mount mount) {
-        super(mount);
-    }
-
-
     private static KeyPair issuerKey;
     private static KeyPair strangerKey;
 
     private HttpServer issuer;
     private final AtomicInteger fetches = new AtomicInteger();
+
+    JwksEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeAll
     static void generateKeys() throws Exception {

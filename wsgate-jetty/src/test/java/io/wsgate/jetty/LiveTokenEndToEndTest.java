@@ -25,12 +25,11 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(Mount.class)
 class LiveTokenEndToEndTest extends PolicyTestBase {
 
+    private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
+
     LiveTokenEndToEndTest(Mount mount) {
         super(mount);
     }
-
-
-    private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
 
     @AfterEach
     void noTimerOutlivesItsPair() {

@@ -45,7 +45,6 @@ class PassthroughTest extends GatewayTestBase {
         super(mount);
     }
 
-
     private RecordingClient connectEcho() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());
         return RecordingClient.connect(client, gw("/echo"));

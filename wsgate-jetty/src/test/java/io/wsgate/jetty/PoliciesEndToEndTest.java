@@ -50,7 +50,6 @@ class PoliciesEndToEndTest extends PolicyTestBase {
         super(mount);
     }
 
-
     private static JwtValidation.Builder jwt() {
         return JwtValidation.builder().key(JwtKey.hmac(JwtAlgorithm.HS256, SECRET))
                 .issuers("https://issuer.test/").audiences("chat");

@@ -39,7 +39,6 @@ class PolicyChainEndToEndTest extends PolicyTestBase {
         super(mount);
     }
 
-
     /** Appends its name to the backend handshake's {@code X-Trace} header, so the backend sees the order of the chain. */
     private static HandshakePolicy trace(String name) {
         return HandshakePolicy.of(name, ctx -> HandshakeDecision.proceed().withHeader("X-Trace",

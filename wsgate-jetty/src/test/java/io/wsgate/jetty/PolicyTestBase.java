@@ -26,17 +26,17 @@ import static org.awaitility.Awaitility.await;
  */
 abstract class PolicyTestBase extends GatewayTestBase {
 
+    static final byte[] SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+            .getBytes(StandardCharsets.UTF_8);
+    static final byte[] OTHER_SECRET = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+            .getBytes(StandardCharsets.UTF_8);
+
     PolicyTestBase() {
     }
 
     PolicyTestBase(Mount mount) {
         super(mount);
     }
-
-    static final byte[] SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-            .getBytes(StandardCharsets.UTF_8);
-    static final byte[] OTHER_SECRET = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
-            .getBytes(StandardCharsets.UTF_8);
 
     @AfterEach
     void noPairNoHandshakeNoPermitRemains() {

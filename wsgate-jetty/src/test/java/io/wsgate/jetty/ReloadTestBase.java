@@ -26,6 +26,13 @@ abstract class ReloadTestBase extends PolicyTestBase {
     ReloadingGatewayFile file;
     final List<ReloadResult> heard = new CopyOnWriteArrayList<>();
 
+    ReloadTestBase() {
+    }
+
+    ReloadTestBase(Mount mount) {
+        super(mount);
+    }
+
     @AfterEach
     void closeFile() {
         if (file != null) {

@@ -20,7 +20,6 @@ class TlsTest extends GatewayTestBase {
         super(mount);
     }
 
-
     private TestBackend tlsBackend(Tls tls) throws Exception {
         backend.close();
         backend = new TestBackend(tls.server());
