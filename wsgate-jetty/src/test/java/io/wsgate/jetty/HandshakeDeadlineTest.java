@@ -122,7 +122,7 @@ class HandshakeDeadlineTest extends GatewayTestBase {
      * A Jetty scheduler on a clock only the test moves: {@link #advance} runs, on the caller's
      * thread, the tasks that have come due. The connector's other timers (idle timeouts) wait too.
      */
-    private static final class ManualTimers extends AbstractLifeCycle implements Scheduler {
+    static final class ManualTimers extends AbstractLifeCycle implements Scheduler {
         private final List<Timer> timers = new ArrayList<>();
         private long now;
 

@@ -104,6 +104,62 @@ class WsGateConnectionFactoryTest extends GatewayTestBase {
     }
 
     @Test
+    void aClientThatKeepsSendingAfterItsErrorIsClosedOnceItSentTooMuch() throws Exception {
+        startGateway(api("echo", "/echo", "/backend").build());
+        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(upgradeRequest("/nowhere").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            assertThat(readResponse(in).status()).isEqualTo(404);
+            byte[] junk = new byte[16 * 1024];
+            try {
+                for (int i = 0; i < 64; i++) { // 1 MiB, four times what the connector drops before it closes
+                    out.write(junk);
+                }
+            } catch (java.net.SocketException closed) {
+                // the gateway closed the connection while this was still sending: expected
+            }
+            assertThat(readOrReset(in)).as("the gateway closed the connection").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aClientThatStaysAfterItsErrorIsClosedAtTheLinger() throws Exception {
+        HandshakeDeadlineTest.ManualTimers timers = new HandshakeDeadlineTest.ManualTimers();
+        gatewayServer = new org.eclipse.jetty.server.Server();
+        ServerConnector connector = new ServerConnector(gatewayServer, null, timers, null, 1, 1,
+                new org.eclipse.jetty.server.HttpConnectionFactory());
+        connector.setHost("127.0.0.1");
+        gatewayServer.addConnector(connector);
+        serve(connector, io.wsgate.core.GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build(), null, b -> { });
+        gatewayServer.start();
+        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(upgradeRequest("/nowhere").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            assertThat(readResponse(in).status()).isEqualTo(404);
+            // the gateway shut its output (the client reads the end of the response) and waits for the client to leave
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(connector.getConnectedEndPoints()).as("still open before the linger").hasSize(1);
+            timers.advance(java.time.Duration.ofMillis(io.wsgate.jetty.internal.dedicated.UpgradeRequestConnection.LINGER_MILLIS));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> connector.getConnectedEndPoints().isEmpty());
+        }
+    }
+
+    private static int readOrReset(InputStream in) throws java.io.IOException {
+        try {
+            while (in.read() >= 0) {
+                // what the gateway wrote before it closed: nothing, past the error
+            }
+            return -1;
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    @Test
     void oneFactoryServesOneConnector() throws Exception {
         WsGateConnectionFactory factory = WsGateConnectionFactory.builder(
                 io.wsgate.core.GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build()).build();

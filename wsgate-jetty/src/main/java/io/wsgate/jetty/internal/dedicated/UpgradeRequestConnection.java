@@ -17,6 +17,7 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection of the dedicated connector until its one request is answered: it reads the request with Jetty's
@@ -31,7 +33,8 @@ import java.util.concurrent.CompletionStage;
  * {@link #upgrade} it writes the 101 itself and puts a {@link RelayConnection} on the end point (the bytes the
  * client sent behind its request go to it); on {@link #reject} (and for a request the parser refused) it writes the
  * error with {@code Connection: close}, shuts its output and reads what the client still sends until it leaves,
- * so that the client reads the answer rather than a reset.
+ * so that the client reads the answer rather than a reset: at most {@link #LINGER_BYTES} and for at most
+ * {@link #LINGER_MILLIS}, then it closes.
  *
  * <p>Threads: one thread reads at a time (the end point's fill interest); the gateway calls {@link #reject} or
  * {@link #upgrade} once, on the thread that decided, when this connection reads nothing. The read buffer is
@@ -40,6 +43,10 @@ import java.util.concurrent.CompletionStage;
 public final class UpgradeRequestConnection extends AbstractConnection implements Connection.UpgradeFrom, ClientHandshake {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeRequestConnection.class);
+    /** How much a client may still send after its error response before the connection is closed anyway. */
+    public static final int LINGER_BYTES = 256 * 1024;
+    /** How long a client may take to leave after its error response before the connection is closed anyway. */
+    public static final long LINGER_MILLIS = 5_000;
 
     private final Connector connector;
     private final UpgradeRequests requests;
@@ -55,6 +62,10 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     private boolean closed;
     /** The answer was an error, written: what the client still sends is read and dropped. */
     private boolean discarding;
+    /** Bytes dropped since (the reader's own). */
+    private int discarded;
+    /** Closes the connection when the client has not left in time. */
+    private Scheduler.Task linger;
 
     /**
      * @param connector the connector (its buffers, executor and connection listeners)
@@ -77,11 +88,16 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     @Override
     public void onClose(Throwable cause) {
         super.onClose(cause);
+        Scheduler.Task task;
         synchronized (this) {
             closed = true;
             if (readers == 0) {
                 release();
             }
+            task = linger;
+        }
+        if (task != null) {
+            task.cancel();
         }
     }
 
@@ -175,7 +191,7 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
             while (true) {
                 BufferUtil.clear(bytes);
                 int filled = getEndPoint().fill(bytes);
-                if (filled < 0) {
+                if (filled < 0 || (discarded += filled) > LINGER_BYTES) {
                     getEndPoint().close();
                     return;
                 }
@@ -244,9 +260,17 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     private void writeError(ByteBuffer response) {
         getEndPoint().write(Callback.from(() -> {
             getEndPoint().shutdownOutput();
+            Scheduler.Task task = connector.getScheduler().schedule(getEndPoint()::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            boolean wasClosed;
             synchronized (this) {
                 discarding = true;
                 release();
+                linger = task;
+                wasClosed = closed;
+            }
+            if (wasClosed) {
+                task.cancel();
+                return;
             }
             fillInterested();
         }, x -> {
