@@ -10,14 +10,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A WebSocket API as a managed gateway's form describes it, plus its limits and its
- * onHandshake policies.
+ * A WebSocket API as a managed gateway's form describes it, plus its limits, its
+ * onHandshake policies and its message policies.
  *
  * <pre>{@code
  * ApiDefinition echo = ApiDefinition.builder("echo")
  *         .backend("ws://127.0.0.1:9000/ws")
  *         .urlSuffix("/echo")
  *         .onHandshake(myPolicy)
+ *         .onMessage(Direction.CLIENT_TO_BACKEND, myMessagePolicy)
  *         .build();
  * }</pre>
  *
@@ -38,11 +39,15 @@ import java.util.regex.Pattern;
  * @param failoverUrls the backends tried, in order, after {@code backendUrl} (the primary) when it is unreachable at
  *                    handshake time; same rules as {@code backendUrl}; empty for an API with one backend
  *                    (see {@link Builder#backends(List)})
+ * @param messagePolicies the message policies of the API scope, in order, each with its directions: they run around
+ *                    the onMessage operation's (placed by its {@code base} marker, or before them without one)
+ * @param onMessage   the message policies of the API's onMessage operation, in order, each with its directions
  */
 public record ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
                             String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
                             List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies,
-                            boolean enforceTokenExpiry, List<URI> failoverUrls) {
+                            boolean enforceTokenExpiry, List<URI> failoverUrls,
+                            List<MessagePolicyEntry> messagePolicies, List<MessagePolicyEntry> onMessage) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
@@ -71,6 +76,21 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
             failovers.add(checkBackendUrl(name, u));
         }
         failoverUrls = List.copyOf(failovers);
+        messagePolicies = List.copyOf(messagePolicies);
+        onMessage = List.copyOf(onMessage);
+    }
+
+    /**
+     * A definition with no message policy.
+     *
+     * @see #ApiDefinition(String, String, URI, Set, String, List, List, ApiLimits, List, List, boolean, List, List, List)
+     */
+    public ApiDefinition(String name, String displayName, URI backendUrl, Set<UrlScheme> schemes,
+                         String urlSuffix, List<String> products, List<String> gateways, ApiLimits limits,
+                         List<HandshakePolicy> onHandshake, List<HandshakePolicy> policies,
+                         boolean enforceTokenExpiry, List<URI> failoverUrls) {
+        this(name, displayName, backendUrl, schemes, urlSuffix, products, gateways, limits, onHandshake, policies,
+                enforceTokenExpiry, failoverUrls, List.of(), List.of());
     }
 
     /**
@@ -162,6 +182,8 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         b.onHandshake = new ArrayList<>(onHandshake);
         b.policies = new ArrayList<>(policies);
         b.enforceTokenExpiry = enforceTokenExpiry;
+        b.messagePolicies = new ArrayList<>(messagePolicies);
+        b.onMessage = new ArrayList<>(onMessage);
         return b;
     }
 
@@ -195,6 +217,8 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         private List<HandshakePolicy> onHandshake = new ArrayList<>();
         private List<HandshakePolicy> policies = new ArrayList<>();
         private boolean enforceTokenExpiry = true;
+        private List<MessagePolicyEntry> messagePolicies = new ArrayList<>();
+        private List<MessagePolicyEntry> onMessage = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -326,6 +350,48 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
         }
 
         /**
+         * Adds message policies, seeing both directions, at the end of the onMessage operation's list (the innermost
+         * scope of message policies).
+         */
+        public Builder onMessage(MessagePolicy... policies) {
+            this.onMessage.addAll(MessagePolicyEntry.all(null, policies));
+            return this;
+        }
+
+        /** Adds message policies, seeing one direction, at the end of the onMessage operation's list. */
+        public Builder onMessage(Direction direction, MessagePolicy... policies) {
+            this.onMessage.addAll(MessagePolicyEntry.all(Objects.requireNonNull(direction, "direction"), policies));
+            return this;
+        }
+
+        /** Adds entries at the end of the onMessage operation's list. */
+        public Builder onMessage(List<MessagePolicyEntry> entries) {
+            this.onMessage.addAll(entries);
+            return this;
+        }
+
+        /**
+         * Adds message policies, seeing both directions, at the end of the API scope's message list. They run around
+         * the onMessage operation's: where its {@code base} marker stands, or before them when it has none.
+         */
+        public Builder messagePolicies(MessagePolicy... policies) {
+            this.messagePolicies.addAll(MessagePolicyEntry.all(null, policies));
+            return this;
+        }
+
+        /** Adds message policies, seeing one direction, at the end of the API scope's message list. */
+        public Builder messagePolicies(Direction direction, MessagePolicy... policies) {
+            this.messagePolicies.addAll(MessagePolicyEntry.all(Objects.requireNonNull(direction, "direction"), policies));
+            return this;
+        }
+
+        /** Adds entries at the end of the API scope's message list. */
+        public Builder messagePolicies(List<MessagePolicyEntry> entries) {
+            this.messagePolicies.addAll(entries);
+            return this;
+        }
+
+        /**
          * Sets whether a pair admitted on a token with an expiry ({@code exp}) is closed with 1008
          * {@code token expired} once that expiry plus the validation's clock skew has passed (default true).
          * Turn it off for an API whose backend checks tokens itself or whose clients refresh them in-band.
@@ -345,7 +411,8 @@ public record ApiDefinition(String name, String displayName, URI backendUrl, Set
                 throw new IllegalArgumentException("API '" + name + "' has no backend URL: call backend(\"ws://host:port/path\")");
             }
             return new ApiDefinition(name, displayName == null ? name : displayName, backendUrl, schemes, urlSuffix,
-                    products, gateways, limits, onHandshake, policies, enforceTokenExpiry, failoverUrls);
+                    products, gateways, limits, onHandshake, policies, enforceTokenExpiry, failoverUrls, messagePolicies,
+                    onMessage);
         }
     }
 }

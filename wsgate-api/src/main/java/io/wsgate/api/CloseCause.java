@@ -35,5 +35,11 @@ public enum CloseCause {
     /** The gateway was shut down (drained). */
     DRAINED,
     /** The application, or a policy, closed the pair ({@link ConnectionPair#close}). */
-    APPLICATION
+    APPLICATION,
+    /**
+     * A {@link MessagePolicy} closed the pair: its {@link MessageVerdict#close close} verdict (the frame's sender got
+     * the policy's code, the other side 1001 or 1011), or it failed (threw, returned null, its stage failed, or it
+     * broke a text message's UTF-8): both sides got 1011.
+     */
+    POLICY
 }

@@ -17,20 +17,24 @@ package io.wsgate.api;
  * {@link MessageVerdict#forward()} ends it (a {@link MessageVerdict#replace replacement} goes on to the next
  * policy as the frame it sees).
  *
- * <p><b>Threads and cost.</b> {@link #onFrame} is called on the transport thread that read the frame, one
- * frame at a time per direction (the next frame of that direction is not read until the verdict has been
- * carried out): it must not block. A policy that must call out returns {@link MessageVerdict#later}; while
+ * <p><b>Threads and cost.</b> {@link #onFrame} is called on the transport thread that read the frame (or, after
+ * an earlier policy's {@link MessageVerdict#later later}, on the thread that completed its stage), one frame at a
+ * time per direction (the next frame of that direction is not read until the verdict has been carried out): it
+ * must not block. A policy that must call out returns {@link MessageVerdict#later}; while
  * that stage is pending the direction reads nothing more (backpressure holds). {@link #onFrame} must not
  * allocate on the common path: {@link MessageVerdict#forward()} and {@link MessageVerdict#drop()} are
  * constants, and the context is a view the gateway reuses.
  *
  * <p><b>State per pair.</b> {@link #open} is called when a pair opens, once for each direction the policy is
  * placed on; what it returns sees only that pair's frames in that direction, and {@link #closed} is called
- * on it exactly once when the pair has ended (whatever ended it). Nothing a policy keeps for a pair must
- * outlive that call. A stateless policy keeps the default ({@code open} returns {@code this}).
+ * on it exactly once when the pair has ended (whatever ended it), never while one of its {@link #onFrame} calls
+ * runs. Nothing a policy keeps for a pair must outlive that call. A stage still pending when the pair ends is not
+ * waited for (its frame is let go, its verdict ignored): {@link #closed} may come before it completes. A stateless policy keeps the default ({@code open} returns {@code this}).
  *
- * <p><b>Failures.</b> A policy that throws, returns null, or whose stage fails closes that pair with 1011
- * ("Internal error", the request id in the gateway's log); it never harms another pair or the gateway.
+ * <p><b>Failures.</b> A policy that throws, returns null, or whose stage fails (or completes with null or another
+ * {@code later}), and one whose {@link #open} throws or returns null, closes that pair with 1011 on both sides
+ * ("Internal error", {@link CloseCause#POLICY}; the pair id, request id and policy name in the gateway's log); it
+ * never harms another pair or the gateway.
  */
 @FunctionalInterface
 public interface MessagePolicy {
@@ -44,6 +48,12 @@ public interface MessagePolicy {
      * @return what becomes of the frame; never null
      */
     MessageVerdict onFrame(MessageContext context, Frame frame);
+
+    /** @return the policy's name in logs and in an API's explained chain; the class's simple name by default */
+    default String name() {
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? getClass().getName() : simple;
+    }
 
     /**
      * A pair opened: the policy as it applies to that pair in that direction. Called on the thread that

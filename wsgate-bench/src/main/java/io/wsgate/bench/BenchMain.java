@@ -4,6 +4,7 @@ import io.wsgate.bench.orchestrator.DrainCommand;
 import io.wsgate.bench.orchestrator.DriveCommand;
 import io.wsgate.bench.echo.EchoBackend;
 import io.wsgate.bench.orchestrator.Orchestrator;
+import io.wsgate.bench.orchestrator.StormCommand;
 
 import java.util.Arrays;
 
@@ -14,12 +15,13 @@ import java.util.Arrays;
  *   <li>{@code echo}: the echo backend alone;</li>
  *   <li>{@code drive}: one load mode against one WebSocket URL;</li>
  *   <li>{@code drain}: a rolling restart: pairs open, SIGTERM to a fresh gateway, the drain measured;</li>
+ *   <li>{@code storm}: a reconnect storm: N clients at once on a fresh gateway (and a fresh nginx), timed;</li>
  *   <li>{@code jmh}: the JMH micro-benchmarks (JMH's own options follow).</li>
  * </ul>
  */
 public final class BenchMain {
 
-    private static final String USAGE = "usage: java -jar wsgate-bench.jar run|echo|drive|drain|jmh [options]  (--help for each)";
+    private static final String USAGE = "usage: java -jar wsgate-bench.jar run|echo|drive|drain|storm|jmh [options]  (--help for each)";
 
     private BenchMain() {
     }
@@ -41,6 +43,7 @@ public final class BenchMain {
                 case "echo" -> status = EchoBackend.main(rest);
                 case "drive" -> status = DriveCommand.main(rest);
                 case "drain" -> status = DrainCommand.main(rest);
+                case "storm" -> status = StormCommand.main(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     status = 0;

@@ -16,6 +16,7 @@ import io.wsgate.core.internal.handshake.UpgradeCheck;
 import io.wsgate.core.internal.observe.AccessLog;
 import io.wsgate.core.internal.relay.DefaultPairRelay;
 import io.wsgate.core.internal.relay.PairInfo;
+import io.wsgate.core.policy.MessageChains;
 import io.wsgate.core.policy.PolicyCatalog;
 import io.wsgate.core.policy.ProductSelection;
 import io.wsgate.core.policy.limit.ConnectionLimiter;
@@ -80,6 +81,8 @@ final class Exchange {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile ApiCatalog.Route route;
+    /** The message policies of the chain the request runs: its pair's. */
+    private volatile MessageChains messages = MessageChains.none();
     private volatile Map<String, Object> attributes = Map.of();
     private final AtomicReference<ConnectionLimiter.Permit> permit = new AtomicReference<>();
     /** The request selected its product with a subscription key, which the backend must not get. */
@@ -167,6 +170,7 @@ final class Exchange {
                     new Admission.Refused(refuse(errors().render(refused.rejection(), requestId))));
         }
         ProductSelection.Selected selected = (ProductSelection.Selected) selection;
+        messages = selected.chain().messages();
         if (selected.key().isPresent()) {
             // The subscription key is the gateway's credential, not the backend's: it is not forwarded.
             keyToStrip = true;
@@ -368,10 +372,11 @@ final class Exchange {
                             held.release();
                         }
                         gateway.pairEnded(pair, handshakeMillis, how);
-                    });
+                    }, messages);
             started();
             gateway.listener().handshakeAccepted(outcome(101, HandshakeOutcome.NO_ERROR, handshakeMillis));
             gateway.pairOpened(relay);
+            relay.openMessagePolicies();
             return relay;
         } finally {
             // only now, with the pair counted: a drain never sees neither this handshake nor its pair

@@ -145,10 +145,15 @@ public final class DemoGateway implements AutoCloseable {
         }
         connector.setHost(options.host());
         connector.setPort(options.port());
+        // the listen backlog: the JDK's 50 overflows in a reconnect storm (wsgate-bench storm; see its README)
+        connector.setAcceptQueueSize(options.acceptQueue());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
+            if (options.warmUp() > 0) {
+                DemoWarmUp.run(options.warmUp(), options.connector()); // before the port is bound: no client meets the cold path
+            }
             server.start();
             if (admin != null) {
                 admin.start(gateway, options.admin().getAsInt(), Optional.ofNullable(file));
@@ -192,6 +197,11 @@ public final class DemoGateway implements AutoCloseable {
     /** @return the admin endpoint's base URI, when --admin-port was given */
     public java.util.Optional<URI> adminUri() {
         return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.uri());
+    }
+
+    /** @return the gateway's connector (tests read its accept queue size) */
+    ServerConnector connector() {
+        return connector;
     }
 
     /** @return the gateway the demo serves (on the Handler or on the dedicated connector) */

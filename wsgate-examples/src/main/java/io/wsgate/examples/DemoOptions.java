@@ -31,13 +31,24 @@ import java.util.Optional;
  * @param console          true to serve the test console at {@code /console/} on the gateway's port
  * @param tlsKeystore      the PKCS12 key store to serve {@code wss://} (and HTTP/2) with; "" for plain {@code ws://}
  * @param tlsPasswordEnv   the environment variable holding the key store's password; "" without TLS
+ * @param acceptQueue      the listen backlog of the gateway's port: connections the kernel queues until the gateway
+ *                         accepts them (capped by {@code /proc/sys/net/core/somaxconn})
+ * @param warmUp           handshakes through a throw-away gateway before listening (to compile the path); 0 for none
  * @param connector        how the gateway is served on its port: Jetty's HTTP connection and the Handler, or the
  *                         dedicated connector ({@code WsGateConnectionFactory})
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
                           Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
-                          String tlsKeystore, String tlsPasswordEnv, Connector connector) {
+                          String tlsKeystore, String tlsPasswordEnv, int acceptQueue, int warmUp,
+                          Connector connector) {
+
+    /**
+     * The demo's accept queue (listen backlog) unless {@code --accept-queue} says otherwise. The JDK's default of 50
+     * overflows when a thousand clients reconnect at once: the kernel drops their SYNs and the clients retry after
+     * 1, 3, 7, 15 s (see wsgate-bench's {@code storm} mode in its README).
+     */
+    public static final int DEFAULT_ACCEPT_QUEUE = 4096;
 
     /** How the gateway is served on its port ({@code --connector}). */
     public enum Connector {
@@ -78,6 +89,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                                             browsers may open WebSockets over HTTP/2 (RFC 8441)
               --tls-password-env VAR        the environment variable that holds the key store's password (it is
                                             never given on the command line); required with --tls-keystore
+              --accept-queue N              listen backlog of the gateway's port: connections the kernel holds
+                                            until the gateway accepts them, for reconnect storms; capped by
+                                            /proc/sys/net/core/somaxconn (default 4096)
+              --warm-up N                   before listening, run N handshakes (each with one echo) through a
+                                            throw-away gateway on loopback, so that the first clients meet
+                                            compiled code (default 0: none)
               --connector handler|dedicated how the port serves the gateway: handler (default), Jetty's HTTP
                                             connection and the gateway's Handler, HTTP/2 with TLS and the
                                             console too; or dedicated, the gateway's own connection factory,
@@ -96,6 +113,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         Objects.requireNonNull(drainWindow, "drainWindow");
         Objects.requireNonNull(tlsKeystore, "tlsKeystore");
         Objects.requireNonNull(tlsPasswordEnv, "tlsPasswordEnv");
+        if (warmUp < 0) {
+            throw new IllegalArgumentException("warmUp must be at least 0, got " + warmUp);
+        }
+        if (acceptQueue < 1) {
+            throw new IllegalArgumentException("acceptQueue must be at least 1, got " + acceptQueue);
+        }
     }
 
     /** @return the key store to serve TLS with, when --tls-keystore was given */
@@ -162,6 +185,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         boolean console = false;
         String tlsKeystore = "";
         String tlsPasswordEnv = "";
+        int acceptQueue = DEFAULT_ACCEPT_QUEUE;
+        int warmUp = 0;
         Connector connector = Connector.HANDLER;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
@@ -179,6 +204,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--port" -> port = port(name, value != null ? value : next(list, ++i, name));
                 case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--console" -> console = true;
+                case "--warm-up" -> warmUp = atLeast(name, value != null ? value : next(list, ++i, name), 0);
+                case "--accept-queue" -> acceptQueue = atLeast(name, value != null ? value : next(list, ++i, name), 1);
                 case "--connector" -> connector = connector(value != null ? value : next(list, ++i, name));
                 case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--tls-password-env" -> tlsPasswordEnv = nonBlank(name, value != null ? value : next(list, ++i, name));
@@ -239,7 +266,8 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException("--console needs --connector handler: the dedicated connector serves WebSockets only");
         }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
-                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, connector);
+                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp,
+                connector);
     }
 
     /** @return the API limits these options ask for */
@@ -279,6 +307,18 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             return p;
         } catch (NumberFormatException e) {
             throw new UsageException(option + " must be 0 to 65535, got '" + s + "'");
+        }
+    }
+
+    private static int atLeast(String option, String s, int min) throws UsageException {
+        try {
+            int n = Integer.parseInt(s);
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a number from " + min + ", got '" + s + "'");
         }
     }
 

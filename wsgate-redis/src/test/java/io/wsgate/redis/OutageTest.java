@@ -56,7 +56,7 @@ class OutageTest extends RedisTestBase {
     void withRedisDownHandshakesFailClosedLivePairsRelayAndAfterItsRestartTheLimitsHold() throws Exception {
         ManualScheduler time = ManualScheduler.startingAt(T0);
         Gw g = startGateway(yaml(TWO_PER_CLIENT + "  policies:\n    - rate-limit-by-key: {permits: 100, period: 1m, key: client-ip}\n",
-                "    commandTimeout: 200ms\n"), time);
+                "    commandTimeout: 1s\n"), time);
         TestClient live = TestClient.connect(client, g.url("/echo"));
         live.sendText("before");
         assertThat(live.nextText()).isEqualTo("before");
@@ -64,7 +64,7 @@ class OutageTest extends RedisTestBase {
         redis.kill();
         long start = System.nanoTime();
         Answer refused = upgrade(g, "/echo");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered well within a few timeouts").isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered within a few timeouts, never hanging").isLessThan(Duration.ofSeconds(10));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("LIMIT_STORE_UNAVAILABLE");
         assertThatThrownBy(() -> TestClient.connect(client, g.url("/echo"))).hasMessageContaining("503");
@@ -95,7 +95,7 @@ class OutageTest extends RedisTestBase {
     @Test
     void withRedisDownAndFailureModeOpenEachInstanceLimitsAlone() throws Exception {
         Gw g = startGateway(yaml(TWO_PER_CLIENT + "  policies:\n    - rate-limit-by-key: {permits: 100, period: 1m, key: client-ip}\n",
-                "    failureMode: open\n"));
+                "    failureMode: open\n    commandTimeout: 1s\n"));
         TestClient live = TestClient.connect(client, g.url("/echo"));
 
         redis.kill();

@@ -102,7 +102,8 @@ abstract class RedisTestBase {
                 + "  limitStore:\n"
                 + "    type: redis\n"
                 + "    uri: " + redis.uri() + "\n"
-                + storeExtra
+                // a timeout the tests' own load cannot reach, unless a test sets one (the 200 ms default is for production)
+                + (storeExtra.contains("commandTimeout") ? storeExtra : storeExtra + "    commandTimeout: 2s\n")
                 + gatewaySection
                 + "apis:\n"
                 + "  - name: echo\n"

@@ -63,6 +63,21 @@ public final class BenchConnection implements FrameHandler {
      */
     public static CompletableFuture<BenchConnection> open(WebSocketCoreClient client, LoadTarget target, int size,
                                                           Listener listener) {
+        return open(client, target, size, listener, Duration.ofSeconds(15));
+    }
+
+    /**
+     * Opens a connection, waiting up to {@code timeout} for the 101.
+     *
+     * @param client   the client to connect with
+     * @param target   where
+     * @param size     the size of the messages {@link #send(long)} will send
+     * @param listener told about every echoed message
+     * @param timeout  how long the handshake may take, connect included
+     * @return completed once the connection is open (101 received), failed when it cannot be
+     */
+    public static CompletableFuture<BenchConnection> open(WebSocketCoreClient client, LoadTarget target, int size,
+                                                          Listener listener, Duration timeout) {
         BenchConnection connection = new BenchConnection(target, size, listener);
         CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, target.uri(), connection);
         target.bearerToken().ifPresent(token -> request.headers(h -> h.put("Authorization", "Bearer " + token)));
@@ -73,7 +88,7 @@ public final class BenchConnection implements FrameHandler {
         configuration.setMaxBinaryMessageSize(16 * 1024 * 1024);
         configuration.setAutoFragment(false);
         request.setConfiguration(configuration);
-        request.timeout(15, java.util.concurrent.TimeUnit.SECONDS);
+        request.timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             client.connect(request).whenComplete((s, failure) -> {
                 if (failure != null) {

@@ -25,6 +25,15 @@ public final class Clients implements AutoCloseable {
      * @throws Exception when a client cannot start
      */
     public Clients(int sourceAddresses) throws Exception {
+        this(sourceAddresses, java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param sourceAddresses as {@link #Clients(int)}
+     * @param connectTimeout  how long a TCP connect may take (the storm mode waits out the kernel's SYN retries)
+     * @throws Exception when a client cannot start
+     */
+    public Clients(int sourceAddresses, java.time.Duration connectTimeout) throws Exception {
         pool = new QueuedThreadPool(16, 2);
         pool.setName("driver");
         // No reserved threads: the selector thread then runs the (non-blocking) WebSocket reads itself
@@ -40,7 +49,7 @@ public final class Clients implements AutoCloseable {
             http.setExecutor(pool);
             http.setMaxConnectionsPerDestination(30_000);
             http.setMaxRequestsQueuedPerDestination(30_000);
-            http.setConnectTimeout(10_000);
+            http.setConnectTimeout(connectTimeout.toMillis());
             http.setFollowRedirects(false);
             http.setUserAgentField(null);
             if (sourceAddresses > 1) {

@@ -170,7 +170,8 @@ final class Launcher {
         copy.forEach(Launched::close);
     }
 
-    private static void pinSelf(int core) throws IOException, InterruptedException {
+    /** Pins every thread of this JVM (the driver) to one core. */
+    static void pinSelf(int core) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(core),
                 Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

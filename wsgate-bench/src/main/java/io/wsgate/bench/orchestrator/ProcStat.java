@@ -91,6 +91,30 @@ public final class ProcStat {
         return sum;
     }
 
+    /**
+     * @return the kernel's count of connections refused because a listen queue was full ({@code ListenOverflows}
+     *         in {@code /proc/net/netstat}, this network namespace, every socket); -1 when unknown
+     */
+    public static long listenOverflows() {
+        String netstat = read(Path.of("/proc/net/netstat"));
+        if (netstat == null) {
+            return -1;
+        }
+        String[] lines = netstat.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("TcpExt:") && lines[i + 1].startsWith("TcpExt:")) {
+                String[] names = lines[i].trim().split("\\s+");
+                String[] values = lines[i + 1].trim().split("\\s+");
+                for (int k = 1; k < names.length && k < values.length; k++) {
+                    if (names[k].equals("ListenOverflows")) {
+                        return Long.parseLong(values[k]);
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     /** @return the process and its direct children (e.g. nginx's master and workers) */
     public static List<Long> withChildren(long pid) {
         List<Long> pids = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.wsgate.core.file;
 
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.MessagePolicyFactory;
 import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.error.ConfigurationException;
 import io.wsgate.core.internal.config.GatewayFileReader;
@@ -30,8 +31,8 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
- * Loads gateway files, with the custom policy factories found through {@link ServiceLoader} plus any given
- * here. Immutable: the {@code with...} methods return a new loader. {@link GatewayFiles#load(Path)} is the
+ * Loads gateway files, with the custom policy factories (handshake: {@link PolicyFactory}; message:
+ * {@link MessagePolicyFactory}) found through {@link ServiceLoader} plus any given here. Immutable: the {@code with...} methods return a new loader. {@link GatewayFiles#load(Path)} is the
  * short form with the defaults.
  *
  * <pre>{@code
@@ -45,35 +46,49 @@ public final class GatewayFileLoader {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayFileLoader.class);
 
     private final List<PolicyFactory> factories;
+    private final List<MessagePolicyFactory> messageFactories;
     private final ClassLoader classLoader;
     private final Clock clock;
 
-    private GatewayFileLoader(List<PolicyFactory> factories, ClassLoader classLoader, Clock clock) {
+    private GatewayFileLoader(List<PolicyFactory> factories, List<MessagePolicyFactory> messageFactories,
+                              ClassLoader classLoader, Clock clock) {
         this.factories = List.copyOf(factories);
+        this.messageFactories = List.copyOf(messageFactories);
         this.classLoader = classLoader;
         this.clock = clock;
     }
 
     static GatewayFileLoader create() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new GatewayFileLoader(List.of(), cl != null ? cl : GatewayFileLoader.class.getClassLoader(), Clock.systemUTC());
+        return new GatewayFileLoader(List.of(), List.of(), cl != null ? cl : GatewayFileLoader.class.getClassLoader(),
+                Clock.systemUTC());
     }
 
     /** @return this loader, also knowing that factory (it wins over a {@link ServiceLoader} one of its type) */
     public GatewayFileLoader withFactory(PolicyFactory factory) {
         List<PolicyFactory> list = new ArrayList<>(factories);
         list.add(Objects.requireNonNull(factory, "factory"));
-        return new GatewayFileLoader(list, classLoader, clock);
+        return new GatewayFileLoader(list, messageFactories, classLoader, clock);
+    }
+
+    /**
+     * @param factory makes the message policy of a type an {@code onMessage} (or {@code policies}) entry names
+     * @return this loader, also knowing that factory (it wins over a {@link ServiceLoader} one of its type)
+     */
+    public GatewayFileLoader withMessageFactory(MessagePolicyFactory factory) {
+        List<MessagePolicyFactory> list = new ArrayList<>(messageFactories);
+        list.add(Objects.requireNonNull(factory, "factory"));
+        return new GatewayFileLoader(factories, list, classLoader, clock);
     }
 
     /** @return this loader, finding factories through that class loader (default: the thread's context one) */
     public GatewayFileLoader withClassLoader(ClassLoader classLoader) {
-        return new GatewayFileLoader(factories, Objects.requireNonNull(classLoader, "classLoader"), clock);
+        return new GatewayFileLoader(factories, messageFactories, Objects.requireNonNull(classLoader, "classLoader"), clock);
     }
 
     /** @return this loader, giving the configuration and its time-based policies that clock (tests drive their own) */
     public GatewayFileLoader withClock(Clock clock) {
-        return new GatewayFileLoader(factories, classLoader, Objects.requireNonNull(clock, "clock"));
+        return new GatewayFileLoader(factories, messageFactories, classLoader, Objects.requireNonNull(clock, "clock"));
     }
 
     /**
@@ -165,7 +180,9 @@ public final class GatewayFileLoader {
     private GatewayConfig read(Reader reader, String name, PolicyReuse.Load reuse) throws IOException {
         List<PolicyFactory> found = new ArrayList<>();
         ServiceLoader.load(PolicyFactory.class, classLoader).forEach(found::add);
-        PolicyTypes types = PolicyTypes.of(found, factories);
+        List<MessagePolicyFactory> foundMessages = new ArrayList<>();
+        ServiceLoader.load(MessagePolicyFactory.class, classLoader).forEach(foundMessages::add);
+        PolicyTypes types = PolicyTypes.of(found, factories, foundMessages, messageFactories);
         LOG.debug("custom policy types: {}", types.customTypes());
         YamlNode root = YamlTrees.parse(reader, name);
         List<LimitStoreFactory> stores = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessagePolicyEntry;
 import io.wsgate.core.error.ConfigurationException;
 
 import java.util.ArrayList;
@@ -8,7 +10,8 @@ import java.util.List;
 
 /**
  * Merges a scope's own list into the enclosing scope's effective list, where its {@code base} marker
- * stands (or after it, without one), and applies the rule on policies inapplicable to handshakes.
+ * stands (or after it, without one), and applies the rule on policies inapplicable to handshakes. Message policies
+ * merge the same way, each direction on its own.
  */
 final class ChainResolver {
 
@@ -68,11 +71,53 @@ final class ChainResolver {
         return out;
     }
 
+    /**
+     * @param enclosing the enclosing scope's effective steps of that direction
+     * @param direction the direction
+     * @param scope     this scope
+     * @param scopeName the name of this scope's owner (gateway, product or API)
+     * @param own       this scope's own message list, possibly holding one {@link Policies#messageBase()} per direction
+     * @return the effective steps of this scope in that direction
+     * @throws ConfigurationException on a null entry, or two base markers seeing that direction
+     */
+    static List<MessageChains.Step> mergeMessages(List<MessageChains.Step> enclosing, Direction direction, PolicyScope scope,
+                                                  String scopeName, List<MessagePolicyEntry> own) {
+        String where = "message policies of the " + scope.label() + " scope of " + owner(scope) + " '" + scopeName + "'";
+        int markers = 0;
+        for (MessagePolicyEntry e : own) {
+            if (e == null) {
+                throw ConfigurationException.of(where, "hold a null entry", "remove it");
+            }
+            if (Policies.isBase(e.policy()) && e.sees(direction)) {
+                markers++;
+            }
+        }
+        if (markers > 1) {
+            throw ConfigurationException.of(where, "have " + markers + " base markers " + MessageChains.label(direction),
+                    "keep one Policies.messageBase() where the enclosing scope's policies must run, or none to run them first");
+        }
+        List<MessageChains.Step> out = new ArrayList<>(enclosing.size() + own.size());
+        if (markers == 0) {
+            out.addAll(enclosing);
+        }
+        for (MessagePolicyEntry e : own) {
+            if (!e.sees(direction)) {
+                continue;
+            }
+            if (Policies.isBase(e.policy())) {
+                out.addAll(enclosing);
+            } else {
+                out.add(new MessageChains.Step(e.policy(), direction, scope, scopeName));
+            }
+        }
+        return out;
+    }
+
     private static String owner(PolicyScope scope) {
         return switch (scope) {
             case GLOBAL -> "gateway";
             case PRODUCT -> "product";
-            case API, ON_HANDSHAKE -> "API";
+            case API, ON_HANDSHAKE, ON_MESSAGE -> "API";
         };
     }
 }

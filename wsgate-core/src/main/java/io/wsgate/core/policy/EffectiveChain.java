@@ -17,17 +17,20 @@ public final class EffectiveChain {
     private final String product;
     private final List<ChainStep> steps;
     private final List<HandshakePolicy> policies;
+    private final MessageChains messages;
 
     /**
      * @param api     the API's name
      * @param product the product's name, or "" for requests of no product
      * @param steps   every step, in order
+     * @param messages the message policies of the pairs this chain admits
      */
-    EffectiveChain(String api, String product, List<ChainStep> steps) {
+    EffectiveChain(String api, String product, List<ChainStep> steps, MessageChains messages) {
         this.api = Objects.requireNonNull(api, "api");
         this.product = Objects.requireNonNull(product, "product");
         this.steps = List.copyOf(steps);
         this.policies = this.steps.stream().filter(ChainStep::runs).map(ChainStep::policy).toList();
+        this.messages = Objects.requireNonNull(messages, "messages");
     }
 
     /**
@@ -39,7 +42,7 @@ public final class EffectiveChain {
      */
     public static EffectiveChain of(String api, List<HandshakePolicy> policies) {
         return new EffectiveChain(api, "", policies.stream()
-                .map(p -> new ChainStep(p, PolicyScope.ON_HANDSHAKE, api, true, "")).toList());
+                .map(p -> new ChainStep(p, PolicyScope.ON_HANDSHAKE, api, true, "")).toList(), MessageChains.none());
     }
 
     /** @return the API's name */
@@ -62,6 +65,11 @@ public final class EffectiveChain {
         return policies;
     }
 
+    /** @return the message policies of the pairs this chain admits, per direction */
+    public MessageChains messages() {
+        return messages;
+    }
+
     /** @return the steps that are skipped */
     public List<ChainStep> skipped() {
         return steps.stream().filter(s -> !s.runs()).toList();
@@ -77,12 +85,19 @@ public final class EffectiveChain {
         for (int i = 0; i < steps.size(); i++) {
             b.append('\n').append(i + 1).append(". ").append(steps.get(i).describe());
         }
+        List<String> onMessage = messages.describe();
+        if (!onMessage.isEmpty()) {
+            b.append("\nmessage policies:");
+            for (int i = 0; i < onMessage.size(); i++) {
+                b.append('\n').append(i + 1).append(". ").append(onMessage.get(i));
+            }
+        }
         return b.toString();
     }
 
     @Override
     public String toString() {
         return "EffectiveChain[api=" + api + (product.isEmpty() ? "" : ", product=" + product) + ", policies="
-                + policies.stream().map(HandshakePolicy::name).toList() + "]";
+                + policies.stream().map(HandshakePolicy::name).toList() + (messages.isEmpty() ? "" : ", " + messages) + "]";
     }
 }

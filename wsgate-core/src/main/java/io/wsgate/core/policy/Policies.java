@@ -3,6 +3,10 @@ package io.wsgate.core.policy;
 import io.wsgate.api.HandshakeContext;
 import io.wsgate.api.HandshakeDecision;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessageContext;
+import io.wsgate.api.MessagePolicy;
+import io.wsgate.api.MessageVerdict;
+import io.wsgate.api.Frame;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -33,6 +37,7 @@ public final class Policies {
             "validate-headers", "validate-status-code");
 
     private static final HandshakePolicy BASE = new Marker();
+    private static final MessagePolicy MESSAGE_BASE = new MessageMarker();
 
     private Policies() {
     }
@@ -51,6 +56,23 @@ public final class Policies {
      */
     public static boolean isBase(HandshakePolicy policy) {
         return policy == BASE;
+    }
+
+    /**
+     * @return the marker that stands, in a scope's list of message policies, where the enclosing scope's effective
+     *         list (of the entry's directions) runs; at most one per scope and direction; a scope without one runs the
+     *         enclosing list first
+     */
+    public static MessagePolicy messageBase() {
+        return MESSAGE_BASE;
+    }
+
+    /**
+     * @param policy a message policy from a scope's list
+     * @return true when it is the {@link #messageBase()} marker
+     */
+    public static boolean isBase(MessagePolicy policy) {
+        return policy == MESSAGE_BASE;
     }
 
     /**
@@ -95,6 +117,23 @@ public final class Policies {
         @Override
         public String toString() {
             return "Policies.base()";
+        }
+    }
+
+    private static final class MessageMarker implements MessagePolicy {
+        @Override
+        public MessageVerdict onFrame(MessageContext context, Frame frame) {
+            return MessageVerdict.forward();
+        }
+
+        @Override
+        public String name() {
+            return "base";
+        }
+
+        @Override
+        public String toString() {
+            return "Policies.messageBase()";
         }
     }
 

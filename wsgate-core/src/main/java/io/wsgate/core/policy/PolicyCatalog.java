@@ -1,7 +1,10 @@
 package io.wsgate.core.policy;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessagePolicy;
+import io.wsgate.api.MessagePolicyEntry;
 import io.wsgate.core.error.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,9 @@ public final class PolicyCatalog {
     private final String subscriptionHeader;
     private final String subscriptionQuery;
     private final List<ChainStep> globalSteps;
+    private final List<MessagePolicyEntry> globalMessages;
+    /** The global scope's message steps: inbound, outbound. */
+    private final List<List<MessageChains.Step>> globalMessageSteps;
 
     private PolicyCatalog(Builder b) {
         this.gateway = b.gateway;
@@ -50,8 +56,15 @@ public final class PolicyCatalog {
         this.subscriptionHeader = b.subscriptionHeader;
         this.subscriptionQuery = b.subscriptionQuery;
         this.globalSteps = List.copyOf(ChainResolver.merge(List.of(), PolicyScope.GLOBAL, gateway, global));
+        this.globalMessages = List.copyOf(b.globalMessages);
+        List<List<MessageChains.Step>> steps = new ArrayList<>(2);
+        for (Direction d : Direction.values()) {
+            steps.add(List.copyOf(ChainResolver.mergeMessages(List.of(), d, PolicyScope.GLOBAL, gateway, globalMessages)));
+        }
+        this.globalMessageSteps = List.copyOf(steps);
         for (ProductDefinition p : products.values()) {
             ChainResolver.merge(globalSteps, PolicyScope.PRODUCT, p.name(), p.policies());
+            messageSteps(globalMessageSteps, PolicyScope.PRODUCT, p.name(), p.messagePolicies());
         }
         checkKeysAreUnique();
     }
@@ -84,6 +97,7 @@ public final class PolicyCatalog {
         Builder b = new Builder();
         b.gateway = gateway;
         b.global.addAll(global);
+        b.globalMessages.addAll(globalMessages);
         b.products.putAll(products);
         b.subscriptionHeader = subscriptionHeader;
         b.subscriptionQuery = subscriptionQuery;
@@ -93,6 +107,11 @@ public final class PolicyCatalog {
     /** @return the global scope's list, as declared */
     public List<HandshakePolicy> global() {
         return global;
+    }
+
+    /** @return the global scope's message policies, as declared */
+    public List<MessagePolicyEntry> messagePolicies() {
+        return globalMessages;
     }
 
     /** @return the products by name, in declaration order */
@@ -131,9 +150,11 @@ public final class PolicyCatalog {
                                 + products.keySet().stream().sorted().toList());
             }
             List<ChainStep> productSteps = ChainResolver.merge(globalSteps, PolicyScope.PRODUCT, name, product.policies());
-            byProduct.put(name, new EffectiveChain(api.name(), name, apiSteps(api, productSteps)));
+            List<List<MessageChains.Step>> productMessages = messageSteps(globalMessageSteps, PolicyScope.PRODUCT, name,
+                    product.messagePolicies());
+            byProduct.put(name, new EffectiveChain(api.name(), name, apiSteps(api, productSteps), apiMessages(api, productMessages)));
         }
-        EffectiveChain none = new EffectiveChain(api.name(), "", apiSteps(api, globalSteps));
+        EffectiveChain none = new EffectiveChain(api.name(), "", apiSteps(api, globalSteps), apiMessages(api, globalMessageSteps));
         ApiChains chains = new ApiChains(api, byProduct, none, this);
         reportSkipped(chains);
         return chains;
@@ -142,6 +163,20 @@ public final class PolicyCatalog {
     private static List<ChainStep> apiSteps(ApiDefinition api, List<ChainStep> enclosing) {
         List<ChainStep> apiSteps = ChainResolver.merge(enclosing, PolicyScope.API, api.name(), api.policies());
         return ChainResolver.merge(apiSteps, PolicyScope.ON_HANDSHAKE, api.name(), api.onHandshake());
+    }
+
+    private static MessageChains apiMessages(ApiDefinition api, List<List<MessageChains.Step>> enclosing) {
+        List<List<MessageChains.Step>> apiSteps = messageSteps(enclosing, PolicyScope.API, api.name(), api.messagePolicies());
+        List<List<MessageChains.Step>> operation = messageSteps(apiSteps, PolicyScope.ON_MESSAGE, api.name(), api.onMessage());
+        return new MessageChains(operation.get(0), operation.get(1));
+    }
+
+    /** Merges a scope's message list into the enclosing steps, inbound and outbound. */
+    private static List<List<MessageChains.Step>> messageSteps(List<List<MessageChains.Step>> enclosing, PolicyScope scope,
+                                                               String name, List<MessagePolicyEntry> own) {
+        return List.of(
+                ChainResolver.mergeMessages(enclosing.get(0), Direction.CLIENT_TO_BACKEND, scope, name, own),
+                ChainResolver.mergeMessages(enclosing.get(1), Direction.BACKEND_TO_CLIENT, scope, name, own));
     }
 
     private static void reportSkipped(ApiChains chains) {
@@ -164,6 +199,7 @@ public final class PolicyCatalog {
     public static final class Builder {
         private String gateway = "default";
         private final List<HandshakePolicy> global = new ArrayList<>();
+        private final List<MessagePolicyEntry> globalMessages = new ArrayList<>();
         private final Map<String, ProductDefinition> products = new LinkedHashMap<>();
         private String subscriptionHeader = DEFAULT_SUBSCRIPTION_HEADER;
         private String subscriptionQuery = DEFAULT_SUBSCRIPTION_QUERY;
@@ -186,6 +222,24 @@ public final class PolicyCatalog {
         /** Adds policies at the end of the global scope's list. */
         public Builder global(List<HandshakePolicy> policies) {
             this.global.addAll(policies);
+            return this;
+        }
+
+        /** Adds message policies, seeing both directions, at the end of the global scope's message list. */
+        public Builder messagePolicies(MessagePolicy... policies) {
+            this.globalMessages.addAll(MessagePolicyEntry.all(null, policies));
+            return this;
+        }
+
+        /** Adds message policies, seeing one direction, at the end of the global scope's message list. */
+        public Builder messagePolicies(Direction direction, MessagePolicy... policies) {
+            this.globalMessages.addAll(MessagePolicyEntry.all(Objects.requireNonNull(direction, "direction"), policies));
+            return this;
+        }
+
+        /** Adds entries at the end of the global scope's message list. */
+        public Builder messagePolicies(List<MessagePolicyEntry> entries) {
+            this.globalMessages.addAll(entries);
             return this;
         }
 

@@ -8,8 +8,10 @@ public enum PolicyScope {
     PRODUCT("product"),
     /** An API's own policies. */
     API("API"),
-    /** The policies of the API's onHandshake operation, the innermost scope. */
-    ON_HANDSHAKE("onHandshake");
+    /** The policies of the API's onHandshake operation, the innermost scope of handshake policies. */
+    ON_HANDSHAKE("onHandshake"),
+    /** The policies of the API's onMessage operation, the innermost scope of message policies. */
+    ON_MESSAGE("onMessage");
 
     private final String label;
 
@@ -24,6 +26,6 @@ public enum PolicyScope {
 
     /** @return true for the scopes of an API itself, where a policy inapplicable to handshakes is refused */
     public boolean isApiLevel() {
-        return this == API || this == ON_HANDSHAKE;
+        return this == API || this == ON_HANDSHAKE || this == ON_MESSAGE;
     }
 }

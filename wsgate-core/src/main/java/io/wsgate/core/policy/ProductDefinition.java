@@ -1,6 +1,9 @@
 package io.wsgate.core.policy;
 
+import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessagePolicy;
+import io.wsgate.api.MessagePolicyEntry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,9 +28,11 @@ import java.util.regex.Pattern;
  * @param subscriptionRequired whether a request must carry one of the product's keys
  * @param subscriptionKeys     the keys that select this product
  * @param policies             the product scope's policies, in order, with at most one {@link Policies#base()}
+ * @param messagePolicies      the product scope's message policies, in order, each with its directions, with at most
+ *                             one {@link Policies#messageBase()} per direction
  */
 public record ProductDefinition(String name, boolean subscriptionRequired, Set<String> subscriptionKeys,
-                                List<HandshakePolicy> policies) {
+                                List<HandshakePolicy> policies, List<MessagePolicyEntry> messagePolicies) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
@@ -45,6 +50,17 @@ public record ProductDefinition(String name, boolean subscriptionRequired, Set<S
             }
         }
         policies = List.copyOf(policies);
+        messagePolicies = List.copyOf(messagePolicies);
+    }
+
+    /**
+     * A product without message policies.
+     *
+     * @see #ProductDefinition(String, boolean, Set, List, List)
+     */
+    public ProductDefinition(String name, boolean subscriptionRequired, Set<String> subscriptionKeys,
+                             List<HandshakePolicy> policies) {
+        this(name, subscriptionRequired, subscriptionKeys, policies, List.of());
     }
 
     /**
@@ -61,6 +77,7 @@ public record ProductDefinition(String name, boolean subscriptionRequired, Set<S
         b.subscriptionRequired = subscriptionRequired;
         b.keys.addAll(subscriptionKeys);
         b.policies.addAll(policies);
+        b.messagePolicies.addAll(messagePolicies);
         return b;
     }
 
@@ -70,6 +87,7 @@ public record ProductDefinition(String name, boolean subscriptionRequired, Set<S
         private boolean subscriptionRequired = true;
         private final Set<String> keys = new LinkedHashSet<>();
         private final List<HandshakePolicy> policies = new ArrayList<>();
+        private final List<MessagePolicyEntry> messagePolicies = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -101,9 +119,27 @@ public record ProductDefinition(String name, boolean subscriptionRequired, Set<S
             return this;
         }
 
+        /** Adds message policies, seeing both directions, at the end of the product scope's message list. */
+        public Builder messagePolicies(MessagePolicy... policies) {
+            this.messagePolicies.addAll(MessagePolicyEntry.all(null, policies));
+            return this;
+        }
+
+        /** Adds message policies, seeing one direction, at the end of the product scope's message list. */
+        public Builder messagePolicies(Direction direction, MessagePolicy... policies) {
+            this.messagePolicies.addAll(MessagePolicyEntry.all(Objects.requireNonNull(direction, "direction"), policies));
+            return this;
+        }
+
+        /** Adds entries at the end of the product scope's message list. */
+        public Builder messagePolicies(List<MessagePolicyEntry> entries) {
+            this.messagePolicies.addAll(entries);
+            return this;
+        }
+
         /** @return the definition */
         public ProductDefinition build() {
-            return new ProductDefinition(name, subscriptionRequired, keys, policies);
+            return new ProductDefinition(name, subscriptionRequired, keys, policies, messagePolicies);
         }
     }
 }

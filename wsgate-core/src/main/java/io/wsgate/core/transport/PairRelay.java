@@ -1,15 +1,32 @@
 package io.wsgate.core.transport;
 
 import io.wsgate.api.CloseCause;
+import io.wsgate.api.Completion;
 import io.wsgate.api.ConnectionPair;
-import io.wsgate.api.FrameRelay;
+import io.wsgate.api.Direction;
+import io.wsgate.api.Frame;
 
 /**
  * The relay of one established pair, as a transport adapter drives it: every frame read from
  * either connection goes to {@link #forward}, and the end of either connection to {@link #ended}.
  * Made by the gateway when both handshakes succeeded, and given to both sides with {@link TransportSide#start}.
+ * Transport adapters drive it; applications never implement it (what they plug into the frame path is an
+ * {@link io.wsgate.api.MessagePolicy}).
  */
-public interface PairRelay extends FrameRelay, ConnectionPair {
+public interface PairRelay extends ConnectionPair {
+
+    /**
+     * Forwards one frame. The transport reads the next frame from that side only after {@code done} has
+     * completed: at most one frame is in flight per direction, so a pair's memory is bounded by the frame size
+     * limit whatever a slow peer (or a slow message policy) does. {@code done} succeeds once the frame has been
+     * written to the other side (or dropped: by a message policy, or because the pair is closing), and fails when
+     * it could not be written (the relay then closes both sides). Called on the transport's thread; never blocks.
+     *
+     * @param from  which side sent the frame
+     * @param frame the frame; its payload is valid until {@code done} completes and is not retained after
+     * @param done  completed once: when the frame has been written to the other side, dropped, or has failed
+     */
+    void forward(Direction from, Frame frame, Completion done);
 
     /**
      * The transport reports that one connection has ended. The relay closes the other one with

@@ -9,6 +9,7 @@ import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.core.policy.jwt.TokenSource;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The README's "Embed it" code, compiled against the published artifacts: a Jetty server whose handler is
@@ -42,7 +43,11 @@ public final class EmbedIt {
                         .build())
                 .build();
 
-        Server server = new Server(port);                          // e.g. 8080
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server, 0, -1); // no acceptor thread: the selector accepts
+        connector.setPort(port);                                   // e.g. 8080
+        connector.setAcceptQueueSize(4096);                        // listen backlog: the JDK's 50 overflows when clients reconnect at once
+        server.addConnector(connector);
         server.setHandler(WsGateHandler.builder(config).build());  // a Handler.Wrapper: .next(yourHandler) for the rest
         server.start();
         return server;

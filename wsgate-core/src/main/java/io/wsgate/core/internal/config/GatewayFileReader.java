@@ -3,6 +3,7 @@ package io.wsgate.core.internal.config;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessagePolicyEntry;
 import io.wsgate.api.UrlScheme;
 import io.wsgate.core.DrainOptions;
 import io.wsgate.core.GatewayConfig;
@@ -127,7 +128,8 @@ public final class GatewayFileReader {
             config.connectionLimits(reuse.reuseOrMake(PolicyReuse.key("gateway", "connectionLimits", proxies, m.node()) + storeKey,
                     ConnectionLimiter.class, () -> connectionLimits(m, policies, s)));
         }
-        catalog.global(policies.list(g, "policies", PolicyScope.GLOBAL, gatewayName));
+        PolicyReader.Entries global = policies.list(g, "policies", PolicyScope.GLOBAL, gatewayName);
+        catalog.global(global.handshake()).messagePolicies(global.messages());
         g.map("errorResponses").ifPresent(m -> errorResponses(m, config::errorResponse));
         g.map("drain").ifPresent(m -> config.drain(drain(m)));
         g.finish();
@@ -217,7 +219,8 @@ public final class GatewayFileReader {
                 b.subscriptionKeys(key);
             }
         });
-        b.policies(policies.list(p, "policies", PolicyScope.PRODUCT, name));
+        PolicyReader.Entries own = policies.list(p, "policies", PolicyScope.PRODUCT, name);
+        b.policies(own.handshake()).messagePolicies(own.messages());
         p.finish();
         return source.check(p.node(), p.path(), b::build);
     }
@@ -279,9 +282,11 @@ public final class GatewayFileReader {
         b.gateways(a.texts("gateways").toArray(String[]::new));
         a.map("limits").ifPresent(l -> b.limits(limits(l)));
         a.bool("enforceTokenExpiry").ifPresent(b::enforceTokenExpiry);
-        List<HandshakePolicy> apiPolicies = policies.list(a, "policies", PolicyScope.API, name);
-        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE, name);
-        b.policies(apiPolicies).onHandshake(onHandshake);
+        PolicyReader.Entries apiPolicies = policies.list(a, "policies", PolicyScope.API, name);
+        List<HandshakePolicy> onHandshake = policies.list(a, "onHandshake", PolicyScope.ON_HANDSHAKE, name).handshake();
+        List<MessagePolicyEntry> onMessage = policies.list(a, "onMessage", PolicyScope.ON_MESSAGE, name).messages();
+        b.policies(apiPolicies.handshake()).onHandshake(onHandshake)
+                .messagePolicies(apiPolicies.messages()).onMessage(onMessage);
         a.map("errorResponses").ifPresent(m -> errorResponses(m, (error, override) -> config.errorResponse(name, error, override)));
         a.finish();
         return source.check(a.node(), a.path(), b::build);

@@ -1,7 +1,11 @@
 package io.wsgate.core.internal.config;
 
+import io.wsgate.api.Direction;
 import io.wsgate.api.HandshakePolicy;
+import io.wsgate.api.MessagePolicy;
+import io.wsgate.api.MessagePolicyEntry;
 import io.wsgate.core.config.GatewayFileException;
+import io.wsgate.core.config.MessagePolicyFactory;
 import io.wsgate.core.config.PolicyFactory;
 import io.wsgate.core.config.PolicyOptions;
 import io.wsgate.core.policy.Policies;
@@ -16,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,8 +31,12 @@ import java.util.function.Function;
 /**
  * Reads a scope's list of policies: the {@code base} marker, the kinds that cannot apply to a handshake (refused on
  * an API, kept as skipped stand-ins elsewhere), and every other entry made by the {@link PolicyFactory} of its
- * type, built-in or custom, from {@link PolicyOptions} that refuse the keys it did not read. An entry equal to one of
- * the previous load of the file, in the same scope, gets that load's instance ({@link PolicyReuse}) and keeps its state.
+ * type, built-in or custom, from {@link PolicyOptions} that refuse the keys it did not read. A type names a handshake
+ * policy ({@link PolicyFactory}) or a message policy ({@link MessagePolicyFactory}): the {@code policies} lists of the
+ * gateway, products and APIs hold both kinds, {@code onHandshake} handshake policies only and {@code onMessage} message
+ * policies only; a message entry's {@code direction} ({@code inbound}, {@code outbound}, {@code both}: the default)
+ * is read here, not by its factory. An entry equal to one of the previous load of the file, in the same scope, gets
+ * that load's instance ({@link PolicyReuse}) and keeps its state.
  */
 public final class PolicyReader {
 
@@ -69,22 +78,38 @@ public final class PolicyReader {
     }
 
     /**
+     * The policies of one scope's list, by kind, each in the list's order.
+     *
+     * @param handshake the handshake policies, with at most one {@link Policies#base()}
+     * @param messages  the message policies with their directions, with at most one {@link Policies#messageBase()}
+     */
+    public record Entries(List<HandshakePolicy> handshake, List<MessagePolicyEntry> messages) {
+        /** Copies the lists. */
+        public Entries {
+            handshake = List.copyOf(handshake);
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /**
      * @param owner     the map holding the list
      * @param key       the list's key
-     * @param scope     the scope it belongs to
+     * @param scope     the scope it belongs to: {@link PolicyScope#ON_HANDSHAKE} holds handshake policies only,
+     *                  {@link PolicyScope#ON_MESSAGE} message policies only, the others both
      * @param ownerName the product's or API's name; ignored for the global scope
-     * @return the policies in order, with at most one {@link Policies#base()}
+     * @return the policies in order, by kind
      */
-    public List<HandshakePolicy> list(MapReader owner, String key, PolicyScope scope, String ownerName) {
+    public Entries list(MapReader owner, String key, PolicyScope scope, String ownerName) {
         Optional<YamlNode> node = owner.get(key);
         if (node.isEmpty()) {
-            return List.of();
+            return new Entries(List.of(), List.of());
         }
         String path = owner.path(key);
         if (!(node.get() instanceof YamlNode.Sequence seq)) {
             throw source.error(node.get(), path, "expected a list of policies, got " + node.get().describe());
         }
         List<HandshakePolicy> out = new ArrayList<>();
+        List<MessagePolicyEntry> messages = new ArrayList<>();
         YamlNode firstBase = null;
         for (int i = 0; i < seq.items().size(); i++) {
             YamlNode item = seq.items().get(i);
@@ -118,13 +143,86 @@ public final class PolicyReader {
                     throw source.error(options, itemPath + ".base", "'base' takes no options");
                 }
                 firstBase = typeAt;
-                out.add(Policies.base());
+                if (scope != PolicyScope.ON_MESSAGE) {
+                    out.add(Policies.base());
+                }
+                if (scope != PolicyScope.ON_HANDSHAKE) {
+                    messages.add(MessagePolicyEntry.both(Policies.messageBase()));
+                }
                 continue;
             }
             String optionsPath = itemPath + "." + type;
+            Optional<MessagePolicyFactory> message = types.messageFactory(type);
+            if (message.isPresent()) {
+                if (scope == PolicyScope.ON_HANDSHAKE) {
+                    throw source.error(typeAt, optionsPath, "'" + type + "' is a message policy: put it in onMessage"
+                            + " (or in a policies list), not in onHandshake");
+                }
+                messages.add(messagePolicy(message.get(), type, options, optionsPath, reuseScope(scope, ownerName)));
+                continue;
+            }
+            if (scope == PolicyScope.ON_MESSAGE) {
+                if (types.factory(type).isPresent() || Policies.HANDSHAKE_INAPPLICABLE_KINDS.contains(type.toLowerCase(Locale.ROOT))) {
+                    throw source.error(typeAt, optionsPath, "'" + type + "' is a handshake policy: put it in onHandshake"
+                            + " (or in a policies list), not in onMessage");
+                }
+                throw unknown(type, typeAt, optionsPath);
+            }
             out.add(policy(type, typeAt, options, optionsPath, scope, reuseScope(scope, ownerName)));
         }
-        return out;
+        return new Entries(out, messages);
+    }
+
+    private GatewayFileException unknown(String type, YamlNode typeAt, String path) {
+        Set<String> custom = types.customTypes();
+        return source.error(typeAt, path, "unknown policy type '" + type + "'; built-in: " + types.builtInTypes()
+                + (custom.isEmpty() ? "; no custom policy factory was found (see PolicyFactory and MessagePolicyFactory)"
+                : "; custom: " + custom));
+    }
+
+    /** Reads a message entry: its direction, then its policy, reused when the previous load had an equal entry. */
+    private MessagePolicyEntry messagePolicy(MessagePolicyFactory f, String type, YamlNode options, String path,
+                                             String reuseScope) {
+        YamlNode directionNode = options instanceof YamlNode.Mapping m && m.entries().containsKey("direction")
+                ? m.entries().get("direction").value() : null;
+        EnumSet<Direction> directions = directionNode == null ? EnumSet.allOf(Direction.class)
+                : directions(directionNode, path + ".direction");
+        String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options) + storeKey;
+        String limitId = reuseScope.replace(' ', ':') + ":" + type + ":" + shortHash(key);
+        MessagePolicy p = reuse.reuseOrMake(key, MessagePolicy.class,
+                () -> makeMessage(f, options, path, directionNode != null, limitId));
+        return new MessagePolicyEntry(p, directions);
+    }
+
+    private EnumSet<Direction> directions(YamlNode node, String path) {
+        String text = source.text(node, path);
+        return switch (text) {
+            case "inbound" -> EnumSet.of(Direction.CLIENT_TO_BACKEND);
+            case "outbound" -> EnumSet.of(Direction.BACKEND_TO_CLIENT);
+            case "both" -> EnumSet.allOf(Direction.class);
+            default -> throw source.error(node, path, "'" + text + "' is not a direction: use inbound (client to backend),"
+                    + " outbound (backend to client) or both");
+        };
+    }
+
+    private MessagePolicy makeMessage(MessagePolicyFactory factory, YamlNode options, String path, boolean hasDirection,
+                                      String limitId) {
+        NodeOptions.Scope scope = new NodeOptions.Scope(source, this, limitId);
+        NodeOptions o = new NodeOptions(scope, options, path);
+        if (hasDirection) {
+            o.get("direction"); // the loader's key: read, so that it is not refused as unknown
+        }
+        MessagePolicy p;
+        try {
+            p = o.check(() -> factory.create(o));
+        } catch (GatewayFileException e) {
+            throw scope.misspelling().orElse(e);
+        }
+        scope.finish();
+        if (p == null) {
+            throw source.error(options, path, "the factory of '" + factory.type() + "' made no policy");
+        }
+        return p;
     }
 
     /** @return the scope an instance is reused in: an API's two lists are one, so moving an entry keeps it */
@@ -132,7 +230,7 @@ public final class PolicyReader {
         return switch (scope) {
             case GLOBAL -> "gateway";
             case PRODUCT -> "product " + ownerName;
-            case API, ON_HANDSHAKE -> "api " + ownerName;
+            case API, ON_HANDSHAKE, ON_MESSAGE -> "api " + ownerName;
         };
     }
 
@@ -150,9 +248,7 @@ public final class PolicyReader {
         }
         Optional<PolicyFactory> factory = types.factory(type);
         if (factory.isEmpty()) {
-            Set<String> custom = types.customTypes();
-            throw source.error(typeAt, path, "unknown policy type '" + type + "'; built-in: " + types.builtInTypes()
-                    + (custom.isEmpty() ? "; no custom policy factory was found (see PolicyFactory)" : "; custom: " + custom));
+            throw unknown(type, typeAt, path);
         }
         PolicyFactory f = factory.get();
         String key = PolicyReuse.key(reuseScope, type + " " + f.getClass().getName(), trustedProxies, options) + storeKey;

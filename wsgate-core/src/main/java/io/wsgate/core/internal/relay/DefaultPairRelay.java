@@ -10,6 +10,8 @@ import io.wsgate.api.Direction;
 import io.wsgate.api.Frame;
 import io.wsgate.api.FrameType;
 import io.wsgate.api.HandshakeRequest;
+import io.wsgate.api.MessagePolicy;
+import io.wsgate.core.policy.MessageChains;
 import io.wsgate.core.transport.PairRelay;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.core.transport.SideEnd;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>A side that ends without a relayed close frame gets the other side closed: with the same code
  *       and reason after a close handshake, with 1001 when the client went away and 1011 when the
  *       backend did. 1005, 1006 and 1015 never go on the wire.</li>
+ *   <li>With message policies ({@link MessageRunner}, one per direction that has some), a data frame that passed
+ *       those checks goes through its direction's policies, which forward, replace or drop it, or close the pair.
+ *       Without any, the frame path pays one null check of a final field.</li>
  *   <li>With keepalive on ({@link PairKeepAlive}), the pong that answers the gateway's own ping is dropped,
  *       and a leg that answers nothing in time is dropped with the other side closed as for a failure.</li>
  *   <li>When both sides have ended, the {@link PairListener} is told once: who ended the pair, why
@@ -56,7 +62,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Longer than the house's 400 lines: the frame path, both sides' close states and the
  * {@link io.wsgate.api.ConnectionPair} view (a page of accessors) are one object's, and the close
- * rules read both sides' states at once.
+ * rules read both sides' states at once. What message policies do lives in {@link MessageRunner}; this class
+ * keeps only its hooks into the frame and close paths.
  */
 public final class DefaultPairRelay implements PairRelay {
 
@@ -64,6 +71,7 @@ public final class DefaultPairRelay implements PairRelay {
 
     private static final String CLIENT_WENT_AWAY = "Client went away";
     private static final String BACKEND_FAILED = "Backend failed";
+    private static final String INTERNAL_ERROR = "Internal error";
     private static final CloseStatus NONE = new CloseStatus(CloseStatus.ABNORMAL, "");
 
     /** A side's close state: no close frame either way yet. */
@@ -90,13 +98,45 @@ public final class DefaultPairRelay implements PairRelay {
      * @param listener told once when both connections have ended
      */
     public DefaultPairRelay(PairInfo info, TransportSide client, TransportSide backend, PairListener listener) {
+        this(info, client, backend, listener, MessageChains.none());
+    }
+
+    /**
+     * @param info     what the handshake established
+     * @param client   the client's connection
+     * @param backend  the backend's connection
+     * @param listener told once when both connections have ended
+     * @param messages the message policies of the pair's chain; {@link #openMessagePolicies()} opens them
+     */
+    public DefaultPairRelay(PairInfo info, TransportSide client, TransportSide backend, PairListener listener,
+                            MessageChains messages) {
         this.info = Objects.requireNonNull(info, "info");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.maxMessageSize = info.api().limits().maxMessageSize();
-        this.client = new Side(Peer.CLIENT, Objects.requireNonNull(client, "client"));
-        this.backend = new Side(Peer.BACKEND, Objects.requireNonNull(backend, "backend"));
+        this.client = new Side(Peer.CLIENT, Objects.requireNonNull(client, "client"),
+                runner(Direction.CLIENT_TO_BACKEND, messages.policies(Direction.CLIENT_TO_BACKEND)));
+        this.backend = new Side(Peer.BACKEND, Objects.requireNonNull(backend, "backend"),
+                runner(Direction.BACKEND_TO_CLIENT, messages.policies(Direction.BACKEND_TO_CLIENT)));
         this.keepAlive = info.api().limits().hasKeepAlive() ? new PairKeepAlive(this, client, backend, info.api().limits())
                 : null;
+    }
+
+    private MessageRunner runner(Direction direction, List<MessagePolicy> policies) {
+        return policies.isEmpty() ? null : new MessageRunner(this, direction, policies);
+    }
+
+    /**
+     * Opens the pair's message policies ({@link MessagePolicy#open}), on the thread that established the pair, before
+     * its sides start. When one fails the pair is closed with 1011 at once.
+     *
+     * @return false when one failed
+     */
+    public boolean openMessagePolicies() {
+        boolean ok = (client.policies == null || client.policies.open()) && (backend.policies == null || backend.policies.open());
+        if (!ok) {
+            close(CloseStatus.INTERNAL_ERROR, INTERNAL_ERROR, CloseCause.POLICY);
+        }
+        return ok;
     }
 
     /** Who ended the pair first, why, and with which close. */
@@ -107,6 +147,8 @@ public final class DefaultPairRelay implements PairRelay {
     private static final class Side {
         final Peer peer;
         final TransportSide transport;
+        /** The message policies of the frames this side sends; null when there is none (the plain frame path). */
+        final MessageRunner policies;
         /** {@link #OPEN}, {@link #AWAITING_ANSWER} or {@link #CLOSE_SENT}; never goes back. */
         final AtomicInteger close = new AtomicInteger(OPEN);
         /** The transport reported this side's end. */
@@ -122,9 +164,10 @@ public final class DefaultPairRelay implements PairRelay {
         volatile long messages;
         volatile long bytes;
 
-        Side(Peer peer, TransportSide transport) {
+        Side(Peer peer, TransportSide transport, MessageRunner policies) {
             this.peer = peer;
             this.transport = transport;
+            this.policies = policies;
         }
 
         boolean closing() {
@@ -188,31 +231,88 @@ public final class DefaultPairRelay implements PairRelay {
             done.succeeded();
             return;
         }
-        int length = frame.length();
         if (type.isData()) {
-            if (frame.first()) {
-                src.messageBytes = 0;
-                src.text = type.isText();
-                src.utf8.reset();
-            }
-            src.messageBytes += length;
-            if (src.messageBytes > maxMessageSize) {
-                violation(src, dst, CloseStatus.MESSAGE_TOO_BIG, "Message too big");
-                done.succeeded();
+            MessageRunner policies = src.policies;
+            if (policies != null) {
+                throughPolicies(src, dst, policies, frame, done);
                 return;
             }
-            if (src.text && !(src.utf8.feed(frame.payload()) && (!frame.last() || src.utf8.complete()))) {
-                violation(src, dst, CloseStatus.BAD_DATA, "Invalid UTF-8");
+            if (!checked(src, dst, frame)) {
                 done.succeeded();
                 return;
-            }
-            src.bytes += length;
-            if (frame.last()) {
-                src.messages++;
             }
         }
+        send(src, dst, frame, done);
+    }
+
+    /** The gateway's own checks of a data frame (message size, UTF-8), then its counters; false when it broke one. */
+    private boolean checked(Side src, Side dst, Frame frame) {
+        int length = frame.length();
+        if (frame.first()) {
+            src.messageBytes = 0;
+            src.text = frame.type().isText();
+            src.utf8.reset();
+        }
+        src.messageBytes += length;
+        if (src.messageBytes > maxMessageSize) {
+            violation(src, dst, CloseStatus.MESSAGE_TOO_BIG, "Message too big", CloseCause.TOO_BIG);
+            return false;
+        }
+        if (src.text && !(src.utf8.feed(frame.payload()) && (!frame.last() || src.utf8.complete()))) {
+            violation(src, dst, CloseStatus.BAD_DATA, "Invalid UTF-8", CloseCause.BAD_DATA);
+            return false;
+        }
+        src.bytes += length;
+        if (frame.last()) {
+            src.messages++;
+        }
+        return true;
+    }
+
+    /** A data frame of a direction with message policies: the gateway's checks, then the policies decide. */
+    private void throughPolicies(Side src, Side dst, MessageRunner policies, Frame frame, Completion done) {
+        int utf8Before = frame.first() ? Utf8Validator.ACCEPT : src.utf8.state();
+        long messagesBefore = src.messages;
+        if (!checked(src, dst, frame)) {
+            done.succeeded();
+            return;
+        }
+        policies.frame(frame, src.text, src.messageBytes, messagesBefore, utf8Before, done);
+    }
+
+    /** Relays the frame the policies of a direction let through, unless the pair is closing meanwhile. */
+    void relay(Direction direction, Frame frame, Completion done) {
+        Side src = from(direction);
+        Side dst = side(src.peer.other());
+        if (dst.closing() || dst.ended.get() || src.closing()) {
+            skip(direction, done);
+            return;
+        }
+        send(src, dst, frame, done);
+    }
+
+    /** A frame of that direction is not relayed (a policy dropped it, or the pair is closing): its side is read on. */
+    void skip(Direction direction, Completion done) {
+        if (keepAlive != null) {
+            keepAlive.relayed(from(direction).peer);
+        }
+        done.succeeded();
+    }
+
+    /** A message policy's close verdict on a frame of that direction: its sender gets the code, the other side 1001 or 1011. */
+    void policyClose(Direction direction, int code, String reason) {
+        Side src = from(direction);
+        violation(src, side(src.peer.other()), code, reason, CloseCause.POLICY);
+    }
+
+    /** A message policy failed (logged by the caller): both sides get 1011. */
+    void policyFailed() {
+        close(CloseStatus.INTERNAL_ERROR, INTERNAL_ERROR, CloseCause.POLICY);
+    }
+
+    private void send(Side src, Side dst, Frame frame, Completion done) {
         if (LOG.isTraceEnabled()) {
-            LOG.trace("{} {} {}", info.id(), direction, frame);
+            LOG.trace("{} {} {}", info.id(), src.peer, frame);
         }
         dst.transport.send(frame, new Completion() {
             @Override
@@ -241,6 +341,7 @@ public final class DefaultPairRelay implements PairRelay {
             return;
         }
         src.closedWith = code;
+        releasePending();
         if (!src.close.compareAndSet(OPEN, AWAITING_ANSWER)) {
             // The answer to a close the gateway sent to this side: the first closer's answer, if one is awaited.
             answer(dst, frame, done);
@@ -334,8 +435,8 @@ public final class DefaultPairRelay implements PairRelay {
     }
 
     /** The sender broke a rule: it gets {@code code}, the other side the failure code of the sender. */
-    private void violation(Side src, Side dst, int code, String reason) {
-        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, violationCause(code), status(code, reason)));
+    private void violation(Side src, Side dst, int code, String reason, CloseCause cause) {
+        closer.compareAndSet(null, new Closer(CloseInitiator.GATEWAY, cause, status(code, reason)));
         // Claim both sides before closing either: a transport may report an end from inside close().
         boolean closeSrc = claim(src, code, reason);
         boolean closeDst = claim(dst, failureCode(src.peer), failureReason(src.peer));
@@ -373,12 +474,23 @@ public final class DefaultPairRelay implements PairRelay {
     }
 
     /** Claims a side's one close frame for the gateway's own close with this code and reason. */
-    private static boolean claim(Side side, int code, String reason) {
+    private boolean claim(Side side, int code, String reason) {
         if (side.ended.get() || !side.close.compareAndSet(OPEN, CLOSE_SENT)) {
             return false;
         }
         side.got = status(code, reason);
+        releasePending();
         return true;
+    }
+
+    /** The pair is closing: frames held by pending message policy stages are let go, so that both sides are read on. */
+    private void releasePending() {
+        if (client.policies != null) {
+            client.policies.release();
+        }
+        if (backend.policies != null) {
+            backend.policies.release();
+        }
     }
 
     private void closeSide(Side side, int code, String reason) {
@@ -440,6 +552,12 @@ public final class DefaultPairRelay implements PairRelay {
         Closer c = closer.get();
         if (c == null) {
             c = new Closer(CloseInitiator.GATEWAY, CloseCause.FAILED, NONE);
+        }
+        if (client.policies != null) {
+            client.policies.ended();
+        }
+        if (backend.policies != null) {
+            backend.policies.ended();
         }
         long duration = Math.max(0, info.clock().millis() - info.openedAt().toEpochMilli());
         PairEnd end = new PairEnd(c.who(), c.cause(), c.status(), got(client), got(backend), duration);

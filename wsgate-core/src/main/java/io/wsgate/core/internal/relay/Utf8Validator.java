@@ -105,6 +105,16 @@ final class Utf8Validator {
         return true;
     }
 
+    /** @return the validator's state, to {@link #restore} another one to it */
+    int state() {
+        return state;
+    }
+
+    /** Takes a state another validator had ({@link #state()}): it goes on from there. */
+    void restore(int state) {
+        this.state = state;
+    }
+
     /** @return true when the bytes fed so far end on a whole character */
     boolean complete() {
         return state == ACCEPT;

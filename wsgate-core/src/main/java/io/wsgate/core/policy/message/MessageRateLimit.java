@@ -242,4 +242,10 @@ public final class MessageRateLimit implements MessagePolicy {
             return new MessageRateLimit(this);
         }
     }
+
+    /** @return {@code message-rate-limit}, the type a gateway file names it by */
+    @Override
+    public String name() {
+        return "message-rate-limit";
+    }
 }

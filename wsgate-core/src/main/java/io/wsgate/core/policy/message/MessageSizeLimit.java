@@ -62,4 +62,10 @@ public final class MessageSizeLimit implements MessagePolicy {
     public String toString() {
         return "MessageSizeLimit[" + maxBytes + " bytes]";
     }
+
+    /** @return {@code message-size-limit}, the type a gateway file names it by */
+    @Override
+    public String name() {
+        return "message-size-limit";
+    }
 }

@@ -101,4 +101,10 @@ public final class MessageTypes implements MessagePolicy {
     public String toString() {
         return "MessageTypes" + accepted();
     }
+
+    /** @return {@code message-types}, the type a gateway file names it by */
+    @Override
+    public String name() {
+        return "message-types";
+    }
 }

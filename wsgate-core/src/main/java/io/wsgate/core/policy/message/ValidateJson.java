@@ -179,4 +179,10 @@ public final class ValidateJson implements MessagePolicy {
             return new ValidateJson(this);
         }
     }
+
+    /** @return {@code validate-json}, the type a gateway file names it by */
+    @Override
+    public String name() {
+        return "validate-json";
+    }
 }

@@ -20,8 +20,12 @@ class PolicyTypesTest {
         PolicyTypes types = PolicyTypes.of(List.of(), List.of());
 
         assertThat(types.builtInTypes()).containsExactly("check-header", "check-origin", "custom-authorizer", "ip-filter",
+                "message-rate-limit", "message-size-limit", "message-types",
                 "quota-by-key", "rate-limit-by-key", "remove-header", "remove-query-parameter", "return-response",
-                "rewrite-path", "set-backend", "set-header", "set-query-parameter", "validate-jwt");
+                "rewrite-path", "set-backend", "set-header", "set-query-parameter", "validate-json", "validate-jwt");
+        assertThat(types.messageFactory("validate-json")).get().extracting(io.wsgate.core.config.MessagePolicyFactory::type)
+                .isEqualTo("validate-json");
+        assertThat(types.factory("validate-json")).as("a message type is no handshake type").isEmpty();
         assertThat(types.customTypes()).isEmpty();
         assertThat(types.factory("validate-jwt")).get().extracting(PolicyFactory::type).isEqualTo("validate-jwt");
     }
