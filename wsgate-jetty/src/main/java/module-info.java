@@ -1,6 +1,7 @@
 /**
- * The Jetty 12 adapter of wsgate: a core {@code Handler} and an ee10 {@code Servlet}. Only {@code io.wsgate.jetty}
- * is exported; the passthrough flow, the backend side and the relay's codec are internal.
+ * The Jetty 12 adapter of wsgate: a core {@code Handler}, an ee10 {@code Servlet} and a connection factory of its
+ * own. Only {@code io.wsgate.jetty} is exported; the passthrough flow, the dedicated connector's connection, the
+ * backend side and the relay's codec are internal.
  */
 module io.wsgate.jetty {
     // The builders take a Gateway or a GatewayConfig; the Handler is a Jetty Handler, the options take a

@@ -1,5 +1,6 @@
 package io.wsgate.examples;
 
+import io.wsgate.jetty.WsGateConnectionFactory;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -13,7 +14,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.file.Path;
 
-/** The demo gateway's connector: plain HTTP/1.1, or TLS with HTTP/2 and HTTP/1.1 offered through ALPN. */
+/**
+ * The demo gateway's connector: plain HTTP/1.1, or TLS with HTTP/2 and HTTP/1.1 offered through ALPN; or, with
+ * {@code --connector dedicated}, the gateway's own connection factory, plain or behind TLS (HTTP/1.1 only).
+ */
 final class DemoConnectors {
 
     private DemoConnectors() {
@@ -33,10 +37,7 @@ final class DemoConnectors {
      * @param password its password (and the key's)
      */
     static ServerConnector tls(Server server, Path keyStore, String password) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(keyStore.toAbsolutePath().toString());
-        ssl.setKeyStoreType("PKCS12");
-        ssl.setKeyStorePassword(password);
+        SslContextFactory.Server ssl = sslContext(keyStore, password);
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR); // h2 refuses the ciphers of its block list (RFC 9113 9.2.2)
         HttpConfiguration http = new HttpConfiguration();
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -48,5 +49,27 @@ final class DemoConnectors {
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), h1.getProtocol());
         alpn.setDefaultProtocol(h1.getProtocol());
         return new ServerConnector(server, 0, -1, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+    }
+
+    /** @return a connector for {@code ws://} that serves the gateway only, through its own connection factory */
+    static ServerConnector dedicated(Server server, WsGateConnectionFactory gateway) {
+        return new ServerConnector(server, 0, -1, gateway);
+    }
+
+    /**
+     * @return a connector for {@code wss://} that serves the gateway only: TLS (no ALPN: HTTP/1.1 is all there is),
+     *         then the gateway's own connection factory
+     */
+    static ServerConnector dedicatedTls(Server server, Path keyStore, String password, WsGateConnectionFactory gateway) {
+        return new ServerConnector(server, 0, -1, new SslConnectionFactory(sslContext(keyStore, password), gateway.getProtocol()),
+                gateway);
+    }
+
+    private static SslContextFactory.Server sslContext(Path keyStore, String password) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(keyStore.toAbsolutePath().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(password);
+        return ssl;
     }
 }

@@ -3,12 +3,14 @@ package io.wsgate.examples;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.DrainOptions;
 import io.wsgate.core.DrainResult;
+import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import io.wsgate.core.config.GatewayFileException;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.file.ReloadingGatewayFile;
 import io.wsgate.jetty.HandshakeDeadline;
+import io.wsgate.jetty.WsGateConnectionFactory;
 import io.wsgate.jetty.WsGateConsole;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Handler;
@@ -32,7 +34,9 @@ import java.util.function.UnaryOperator;
  * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections, and with {@code --admin-port}
  * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry), and with
  * {@code --console} {@code wsgate console on http://HOST:PORT/console/}. With {@code --tls-keystore} it listens on
- * {@code wss://} (https for the console), offering HTTP/2 through ALPN. On SIGTERM
+ * {@code wss://} (https for the console), offering HTTP/2 through ALPN. With {@code --connector dedicated} the port
+ * serves the gateway through {@link WsGateConnectionFactory} instead of Jetty's HTTP connection and the Handler
+ * (HTTP/1.1 only, no console). On SIGTERM
  * it drains (every pair closed with 1001, at once or over {@code --drain-window}, those left after
  * {@code --drain-timeout} aborted) and prints {@code wsgate drained: N pairs, C closed, A aborted, in S s}.
  */
@@ -41,17 +45,20 @@ public final class DemoGateway implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final EchoBackend echo;
+    private final Gateway gateway;
+    /** Null with {@code --connector dedicated}. */
     private final WsGateHandler handler;
     private final DemoAdmin admin;
     private final ReloadingGatewayFile file;
     private final boolean tls;
     private final boolean console;
 
-    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, WsGateHandler handler, DemoAdmin admin,
-                        ReloadingGatewayFile file, boolean tls, boolean console) {
+    private DemoGateway(Server server, ServerConnector connector, EchoBackend echo, Gateway gateway, WsGateHandler handler,
+                        DemoAdmin admin, ReloadingGatewayFile file, boolean tls, boolean console) {
         this.server = server;
         this.connector = connector;
         this.echo = echo;
+        this.gateway = gateway;
         this.handler = handler;
         this.admin = admin;
         this.file = file;
@@ -87,11 +94,12 @@ public final class DemoGateway implements AutoCloseable {
         ReloadingGatewayFile file = null;
         DemoAdmin admin = options.admin().isPresent() ? new DemoAdmin() : null;
         List<GatewayListener> listeners = admin == null ? List.of() : List.of(admin.metrics());
-        WsGateHandler.Builder builder;
+        Gateway gateway;
+        DrainOptions drain = null;
         if (options.configFile().isPresent()) {
             // reloaded when the file changes, or on the admin's POST /reload; drained as its gateway.drain says
             file = GatewayFiles.watching(options.configFile().get());
-            builder = WsGateHandler.builder(file.createGateway(listeners));
+            gateway = file.createGateway(listeners);
         } else {
             Map<String, URI> routes = options.routes();
             if (routes.isEmpty()) {
@@ -103,36 +111,52 @@ public final class DemoGateway implements AutoCloseable {
                 config.api(ApiDefinition.builder(apiName(route.getKey())).displayName(route.getKey())
                         .backend(route.getValue()).urlSuffix(route.getKey()).limits(options.limits()).build());
             }
-            builder = WsGateHandler.builder(config.build()).drain(options.drain());
-            listeners.forEach(builder::listener);
+            gateway = Gateway.create(config.build(), listeners);
+            drain = options.drain();
         }
         Server server = new Server();
-        // no acceptor thread: the selector accepts, one thread hand-off less per connection
-        // (9% less gateway CPU per handshake in wsgate-bench; see its README)
-        ServerConnector connector = options.tls().isPresent()
-                ? DemoConnectors.tls(server, options.tls().get(), password) : DemoConnectors.plain(server);
+        WsGateHandler handler = null;
+        ServerConnector connector;
+        if (options.connector() == DemoOptions.Connector.DEDICATED) {
+            WsGateConnectionFactory.Builder dedicated = WsGateConnectionFactory.builder(gateway);
+            if (drain != null) {
+                dedicated.drain(drain);
+            }
+            WsGateConnectionFactory factory = dedicated.build();
+            connector = options.tls().isPresent() ? DemoConnectors.dedicatedTls(server, options.tls().get(), password, factory)
+                    : DemoConnectors.dedicated(server, factory);
+        } else {
+            WsGateHandler.Builder builder = WsGateHandler.builder(gateway);
+            if (drain != null) {
+                builder.drain(drain);
+            }
+            handler = builder.build();
+            // no acceptor thread: the selector accepts, one thread hand-off less per connection
+            // (9% less gateway CPU per handshake in wsgate-bench; see its README)
+            connector = options.tls().isPresent()
+                    ? DemoConnectors.tls(server, options.tls().get(), password) : DemoConnectors.plain(server);
+            if (options.console()) {
+                // the console's context first: /console/ stays the console's whatever URL suffixes the APIs have
+                ContextHandler consoleContext = new ContextHandler(WsGateConsole.builder(gateway).build(), "/console");
+                server.setHandler(new Handler.Sequence(consoleContext, handler));
+            } else {
+                server.setHandler(handler);
+            }
+        }
         connector.setHost(options.host());
         connector.setPort(options.port());
         // the listen backlog: the JDK's 50 overflows in a reconnect storm (wsgate-bench storm; see its README)
         connector.setAcceptQueueSize(options.acceptQueue());
         server.addConnector(connector);
         HandshakeDeadline.install(connector, Duration.ofSeconds(10));
-        WsGateHandler handler = builder.build();
-        if (options.console()) {
-            // the console's context first: /console/ stays the console's whatever URL suffixes the APIs have
-            ContextHandler consoleContext = new ContextHandler(WsGateConsole.builder(handler.gateway()).build(), "/console");
-            server.setHandler(new Handler.Sequence(consoleContext, handler));
-        } else {
-            server.setHandler(handler);
-        }
         // stopped by the demo's own shutdown hook, which reports the drain (see run)
         try {
             if (options.warmUp() > 0) {
-                DemoWarmUp.run(options.warmUp()); // before the port is bound: no client meets the cold path
+                DemoWarmUp.run(options.warmUp(), options.connector()); // before the port is bound: no client meets the cold path
             }
             server.start();
             if (admin != null) {
-                admin.start(handler.gateway(), options.admin().getAsInt(), Optional.ofNullable(file));
+                admin.start(gateway, options.admin().getAsInt(), Optional.ofNullable(file));
             }
         } catch (Exception e) {
             server.stop();
@@ -147,7 +171,7 @@ public final class DemoGateway implements AutoCloseable {
             }
             throw e;
         }
-        return new DemoGateway(server, connector, echo, handler, admin, file, options.tls().isPresent(), options.console());
+        return new DemoGateway(server, connector, echo, gateway, handler, admin, file, options.tls().isPresent(), options.console());
     }
 
     /** @return an API name made from a URL suffix: "/chat/v1" gives "chat.v1", "" gives "root" */
@@ -180,8 +204,19 @@ public final class DemoGateway implements AutoCloseable {
         return connector;
     }
 
-    /** @return the gateway handler */
+    /** @return the gateway the demo serves (on the Handler or on the dedicated connector) */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /**
+     * @return the gateway handler
+     * @throws IllegalStateException with {@code --connector dedicated}, which serves the gateway without one
+     */
     public WsGateHandler handler() {
+        if (handler == null) {
+            throw new IllegalStateException("--connector dedicated serves the gateway without a handler: use gateway()");
+        }
         return handler;
     }
 
@@ -199,7 +234,7 @@ public final class DemoGateway implements AutoCloseable {
             if (file != null) {
                 file.close();
             }
-            handler.gateway().config().limitStore().close(); // a --config file's store (Redis): after the pairs' releases
+            gateway.config().limitStore().close(); // a --config file's store (Redis): after the pairs' releases
             if (admin != null) {
                 admin.close();
             }
@@ -208,7 +243,7 @@ public final class DemoGateway implements AutoCloseable {
             }
         }
         // the drain the stop ran: the same stage, whatever the options given here
-        return Optional.ofNullable(handler.gateway().drain(DrainOptions.ofDefaults()).toCompletableFuture().getNow(null));
+        return Optional.ofNullable(gateway.drain(DrainOptions.ofDefaults()).toCompletableFuture().getNow(null));
     }
 
     /** @return the line the demo prints once drained, e.g. {@code wsgate drained: 5000 pairs, 4998 closed, 2 aborted, in 12.3 s} */
@@ -261,7 +296,7 @@ public final class DemoGateway implements AutoCloseable {
         }
         URI base = demo.uri();
         out.println("wsgate listening on " + base);
-        var served = demo.handler.gateway().config();
+        var served = demo.gateway.config();
         for (var api : served.apis()) {
             if (api.servedBy(served.name())) {
                 out.println("  " + base + api.urlSuffix() + "  ->  " + api.backendUrl());

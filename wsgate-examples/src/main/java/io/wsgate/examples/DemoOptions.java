@@ -34,11 +34,14 @@ import java.util.Optional;
  * @param acceptQueue      the listen backlog of the gateway's port: connections the kernel queues until the gateway
  *                         accepts them (capped by {@code /proc/sys/net/core/somaxconn})
  * @param warmUp           handshakes through a throw-away gateway before listening (to compile the path); 0 for none
+ * @param connector        how the gateway is served on its port: Jetty's HTTP connection and the Handler, or the
+ *                         dedicated connector ({@code WsGateConnectionFactory})
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
                           Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
-                          String tlsKeystore, String tlsPasswordEnv, int acceptQueue, int warmUp) {
+                          String tlsKeystore, String tlsPasswordEnv, int acceptQueue, int warmUp,
+                          Connector connector) {
 
     /**
      * The demo's accept queue (listen backlog) unless {@code --accept-queue} says otherwise. The JDK's default of 50
@@ -46,6 +49,14 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
      * 1, 3, 7, 15 s (see wsgate-bench's {@code storm} mode in its README).
      */
     public static final int DEFAULT_ACCEPT_QUEUE = 4096;
+
+    /** How the gateway is served on its port ({@code --connector}). */
+    public enum Connector {
+        /** Jetty's HTTP connection and {@code WsGateHandler} (HTTP/2 too, with TLS; the console). */
+        HANDLER,
+        /** {@code WsGateConnectionFactory}: the gateway reads the upgrade and writes the 101 itself; HTTP/1.1 only. */
+        DEDICATED
+    }
 
     /** The usage text. */
     public static final String USAGE = """
@@ -84,6 +95,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --warm-up N                   before listening, run N handshakes (each with one echo) through a
                                             throw-away gateway on loopback, so that the first clients meet
                                             compiled code (default 0: none)
+              --connector handler|dedicated how the port serves the gateway: handler (default), Jetty's HTTP
+                                            connection and the gateway's Handler, HTTP/2 with TLS and the
+                                            console too; or dedicated, the gateway's own connection factory,
+                                            which reads the upgrade and writes the 101 itself (HTTP/1.1 only,
+                                            no console)
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -171,6 +187,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         String tlsPasswordEnv = "";
         int acceptQueue = DEFAULT_ACCEPT_QUEUE;
         int warmUp = 0;
+        Connector connector = Connector.HANDLER;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -189,6 +206,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--console" -> console = true;
                 case "--warm-up" -> warmUp = atLeast(name, value != null ? value : next(list, ++i, name), 0);
                 case "--accept-queue" -> acceptQueue = atLeast(name, value != null ? value : next(list, ++i, name), 1);
+                case "--connector" -> connector = connector(value != null ? value : next(list, ++i, name));
                 case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--tls-password-env" -> tlsPasswordEnv = nonBlank(name, value != null ? value : next(list, ++i, name));
                 case "--route" -> {
@@ -244,8 +262,12 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException(tlsKeystore.isEmpty() ? "--tls-password-env needs --tls-keystore FILE"
                     : "--tls-keystore needs --tls-password-env VAR (the password is never given on the command line)");
         }
+        if (console && connector == Connector.DEDICATED) {
+            throw new UsageException("--console needs --connector handler: the dedicated connector serves WebSockets only");
+        }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
-                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp);
+                drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp,
+                connector);
     }
 
     /** @return the API limits these options ask for */
@@ -259,6 +281,14 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
             throw new UsageException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static Connector connector(String s) throws UsageException {
+        return switch (s) {
+            case "handler" -> Connector.HANDLER;
+            case "dedicated" -> Connector.DEDICATED;
+            default -> throw new UsageException("--connector must be handler or dedicated, got '" + s + "'");
+        };
     }
 
     private static String nonBlank(String option, String s) throws UsageException {

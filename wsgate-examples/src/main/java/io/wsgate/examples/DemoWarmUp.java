@@ -2,6 +2,7 @@ package io.wsgate.examples;
 
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.core.GatewayConfig;
+import io.wsgate.jetty.WsGateConnectionFactory;
 import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The demo's {@code --warm-up N}: before the real gateway listens, N handshakes and echoes through a throw-away
- * gateway of the same classes (its own Jetty server on a loopback port, an embedded echo backend behind it),
+ * gateway of the same classes, on the same kind of connector (its own Jetty server on a loopback port, an
+ * embedded echo backend behind it),
  * so that the JIT compiles the handshake and relay path before the first client of a reconnect storm arrives.
  * The clients are plain blocking sockets on a few threads; nothing is contacted outside this process.
  */
@@ -34,19 +36,24 @@ final class DemoWarmUp {
      * Runs the warm-up and stops what it started.
      *
      * @param handshakes how many handshakes (each with one echo and a close)
+     * @param kind       the connector the real gateway serves on, the path to warm up
      * @return how many completed
      * @throws Exception when the throw-away servers cannot start
      */
-    static int run(int handshakes) throws Exception {
+    static int run(int handshakes, DemoOptions.Connector kind) throws Exception {
         try (EchoBackend echo = EchoBackend.start("127.0.0.1", 0)) {
             GatewayConfig config = GatewayConfig.builder().name("warm-up") // its drain line at stop names it
                     .api(ApiDefinition.builder("warm-up").backend(echo.uri()).urlSuffix("/warm-up").build()).build();
             Server server = new Server();
-            ServerConnector connector = DemoConnectors.plain(server);
+            ServerConnector connector = kind == DemoOptions.Connector.DEDICATED
+                    ? DemoConnectors.dedicated(server, WsGateConnectionFactory.builder(config).build())
+                    : DemoConnectors.plain(server);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             server.addConnector(connector);
-            server.setHandler(WsGateHandler.builder(config).build());
+            if (kind == DemoOptions.Connector.HANDLER) {
+                server.setHandler(WsGateHandler.builder(config).build());
+            }
             server.start();
             try {
                 int port = connector.getLocalPort();

@@ -60,7 +60,8 @@ class DemoGatewayTest {
             {"--handshake-timeout", "0s"}, {"--route", "/a=ws://h/", "--route", "/a=ws://h/"},
             {"--drain-timeout", "0s"}, {"--drain-window", "-1s"}, {"--drain-window", "later"},
             {"--config", "g.yaml", "--drain-timeout", "5s"}, {"--tls-keystore", "k.p12"},
-            {"--tls-password-env", "PW"}, {"--tls-keystore", "k.p12", "--tls-password-env", "WSGATE_NO_SUCH_VARIABLE_SET"}}) {
+            {"--tls-password-env", "PW"}, {"--tls-keystore", "k.p12", "--tls-password-env", "WSGATE_NO_SUCH_VARIABLE_SET"},
+            {"--connector", "fast"}, {"--connector"}, {"--connector", "dedicated", "--console"}}) {
             Run r = run(args);
             assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("wsgate-demo: ").doesNotContain("\n");
@@ -103,6 +104,39 @@ class DemoGatewayTest {
         assertThat(o.limits().maxMessageSize()).isEqualTo(2048);
         assertThat(o.limits().handshakeTimeout()).hasSeconds(3);
         assertThat(o.limits().idleTimeout()).hasMinutes(5);
+        assertThat(o.connector()).isEqualTo(DemoOptions.Connector.HANDLER);
+        assertThat(DemoOptions.parse("--connector", "dedicated").connector()).isEqualTo(DemoOptions.Connector.DEDICATED);
+        assertThat(DemoOptions.parse("--connector=handler").connector()).isEqualTo(DemoOptions.Connector.HANDLER);
+        assertThat(DemoOptions.USAGE).contains("--connector handler|dedicated");
+    }
+
+    @Test
+    void servesTheGatewayOnTheDedicatedConnectorWhenAskedAndDrainsItOnStop() throws Exception {
+        DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--connector", "dedicated"));
+        try {
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "dedicated")).isEqualTo("dedicated");
+            HttpResponse<String> plain = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http" + demo.uri().toString().substring(2) + "/echo")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(426);
+            assertThat(plain.body()).contains("UPGRADE_REQUIRED");
+            org.assertj.core.api.Assertions.assertThatThrownBy(demo::handler).isInstanceOf(IllegalStateException.class);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
+
+            CompletableFuture<Integer> closed = new CompletableFuture<>();
+            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(demo.uri() + "/echo"), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                    closed.complete(statusCode);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 1);
+            assertThat(DemoGateway.drainedLine(demo.stop())).startsWith("wsgate drained: 1 pairs, 1 closed, 0 aborted");
+            assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        } finally {
+            demo.stop();
+        }
     }
 
     @Test

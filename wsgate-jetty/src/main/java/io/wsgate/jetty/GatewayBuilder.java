@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link WsGateHandler.Builder} and {@link WsGateServlet.Builder} have in common: the engine (made from
- * a configuration, or one the application made), the listeners that hear it, how backends are reached, and
- * how the gateway drains when it stops.
+ * What {@link WsGateHandler.Builder}, {@link WsGateServlet.Builder} and {@link WsGateConnectionFactory.Builder} have
+ * in common: the engine (made from a configuration, or one the application made), the listeners that hear it, how
+ * backends are reached, and how the gateway drains when it stops.
  * Not thread-safe.
  *
  * @param <B> the concrete builder
@@ -64,7 +64,8 @@ public abstract class GatewayBuilder<B extends GatewayBuilder<B>> {
     }
 
     /**
-     * Sets how the gateway drains when the Handler or Servlet stops (default: the gateway configuration's
+     * Sets how the gateway drains when the Handler, the Servlet or the connection factory stops (default: the
+     * gateway configuration's
      * {@link GatewayConfig#drain()}, read when the stop comes): the stop blocks until every pair has ended,
      * at most the options' window and timeout.
      *

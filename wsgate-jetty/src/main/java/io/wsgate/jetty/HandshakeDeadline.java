@@ -1,5 +1,6 @@
 package io.wsgate.jetty;
 
+import io.wsgate.jetty.internal.dedicated.UpgradeRequestConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractMetaDataConnection;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * HandshakeDeadline.install(connector, Duration.ofSeconds(10));
  * }</pre>
  *
- * <p>It watches every HTTP/1 connection of the connector, the application's own included: choose a
+ * <p>It watches every HTTP/1 connection of the connector, the application's own included, and every
+ * connection of a {@link WsGateConnectionFactory} until its upgrade request has arrived: choose a
  * deadline no legitimate client needs to send one request header (10 seconds is generous).
  */
 public final class HandshakeDeadline implements Connection.Listener {
@@ -66,7 +68,8 @@ public final class HandshakeDeadline implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        if (!(connection instanceof AbstractMetaDataConnection) || connection.getMessagesIn() > 0) {
+        if (!(connection instanceof AbstractMetaDataConnection || connection instanceof UpgradeRequestConnection)
+                || connection.getMessagesIn() > 0) {
             return;
         }
         Scheduler.Task task = scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS);

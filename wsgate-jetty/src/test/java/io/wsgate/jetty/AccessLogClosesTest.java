@@ -8,6 +8,8 @@ import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,9 +29,15 @@ import static org.awaitility.Awaitility.await;
  * The access log says who ended a pair and why, with the close code each side got: a side's own close,
  * and each close the gateway decides (too big, protocol error, bad data, idle, the application, drain).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class AccessLogClosesTest extends GatewayTestBase {
 
     private AccessLogLines log;
+
+    AccessLogClosesTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeEach
     void captureTheAccessLog() {

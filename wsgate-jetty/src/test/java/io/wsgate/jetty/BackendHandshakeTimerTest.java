@@ -7,6 +7,8 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.Set;
@@ -20,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The backend handshake's timeout timer lives exactly as long as the handshake: a timer left
  * behind holds the upgraded connection, and with it the whole pair, until it expires.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class BackendHandshakeTimerTest extends GatewayTestBase {
 
     /** Long enough that no other timer of the client is this long: idle timeouts are 30 s, connect 15 s. */
@@ -27,6 +31,10 @@ class BackendHandshakeTimerTest extends GatewayTestBase {
 
     private final TimerCountingScheduler scheduler = new TimerCountingScheduler();
     private ClientConnector backendClient;
+
+    BackendHandshakeTimerTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeEach
     void startBackendClient() throws Exception {

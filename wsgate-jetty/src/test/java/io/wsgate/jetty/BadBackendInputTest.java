@@ -4,8 +4,10 @@ import io.wsgate.api.ApiDefinition;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,13 @@ import static io.wsgate.jetty.RawFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A misbehaving backend: the client never gets 101 for a bad handshake, never a bad frame, and is closed with 1011. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class BadBackendInputTest extends GatewayTestBase {
+
+    BadBackendInputTest(Mount mount) {
+        super(mount);
+    }
 
     private void gatewayTo(RawBackend raw) throws Exception {
         startGateway(ApiDefinition.builder("raw").backend(raw.url()).urlSuffix("/raw").build());

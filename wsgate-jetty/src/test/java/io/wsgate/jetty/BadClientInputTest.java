@@ -3,8 +3,10 @@ package io.wsgate.jetty;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
@@ -20,7 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** A misbehaving client: a clear answer, the backend side closed, nothing leaked, the gateway unharmed. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class BadClientInputTest extends GatewayTestBase {
+
+    BadClientInputTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeEach
     void gateway() throws Exception {
@@ -44,6 +52,35 @@ class BadClientInputTest extends GatewayTestBase {
         assertThat(r.body()).contains("BAD_HANDSHAKE");
         assertThat(backend.handshakes).isEmpty();
         assertThat(gateway.gateway().pendingHandshakes()).isZero();
+    }
+
+    @Test
+    void aMissingHostGets400() throws Exception {
+        RawResponse r = raw(upgradeRequest("/echo").replace("Host: 127.0.0.1\r\n", ""));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(backend.handshakes).isEmpty();
+    }
+
+    @Test
+    void aBodyOnTheUpgradeIsDroppedAndTheFramesBehindItAreRelayed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write((upgradeRequest("/echo", "Content-Length: 5") + "hello").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            assertThat(readResponse(in).status()).isEqualTo(101);
+            out.write(frame(0x81, "ok".getBytes(StandardCharsets.UTF_8), MASK));
+            assertThat(new String(RawFrames.read(in).payload(), StandardCharsets.UTF_8)).isEqualTo("ok");
+            out.write(frame(0x88, RawFrames.close(1000, new byte[0]), MASK));
+            assertThat(RawFrames.readUntilClose(in).closeCode()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void twoHostsGet400() throws Exception {
+        RawResponse r = raw(upgradeRequest("/echo", "Host: other"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(backend.handshakes).isEmpty();
     }
 
     @Test

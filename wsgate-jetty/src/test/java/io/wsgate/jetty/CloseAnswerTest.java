@@ -6,6 +6,8 @@ import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -21,7 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A close one side starts is answered to it with the other side's answer, code and reason, relayed back;
  * when the other side leaves without answering, with its own code and no reason, at once.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class CloseAnswerTest extends GatewayTestBase {
+
+    CloseAnswerTest(Mount mount) {
+        super(mount);
+    }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

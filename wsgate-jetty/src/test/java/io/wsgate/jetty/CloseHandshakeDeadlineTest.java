@@ -6,6 +6,8 @@ import io.wsgate.testing.ManualScheduler;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +30,15 @@ import static org.awaitility.Awaitility.await;
  * or chatty) is aborted 5 s after the close, and its pair is forgotten; a client whose close waits
  * for the backend's answer gets its own code back then. Time is the test's.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class CloseHandshakeDeadlineTest extends PolicyTestBase {
 
     private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
+
+    CloseHandshakeDeadlineTest(Mount mount) {
+        super(mount);
+    }
 
     @AfterEach
     void noDeadlineOutlivesItsConnection() {

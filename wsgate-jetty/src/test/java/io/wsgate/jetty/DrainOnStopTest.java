@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stopping the Jetty server a gateway is mounted on drains it, through the Handler and through the Servlet:
+ * Stopping the Jetty server a gateway is mounted on drains it, through the Handler, the Servlet and the connector:
  * every peer gets the drain's close code while the connections are still open, handshakes meanwhile get 503,
  * a peer that never answers is aborted at the timeout, and nothing is left.
  */

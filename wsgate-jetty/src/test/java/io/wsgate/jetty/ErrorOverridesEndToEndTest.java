@@ -7,11 +7,19 @@ import io.wsgate.core.policy.jwt.JwtAlgorithm;
 import io.wsgate.core.policy.jwt.JwtKey;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Error responses overridden per gateway and per API, as a real client reads them off the wire. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class ErrorOverridesEndToEndTest extends PolicyTestBase {
+
+    ErrorOverridesEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @Test
     void gatewayAndApiOverridesShapeWhatTheClientReceives() throws Exception {

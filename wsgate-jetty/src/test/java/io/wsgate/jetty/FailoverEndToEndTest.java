@@ -4,6 +4,8 @@ import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.ConnectionPair;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,7 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** An API with several backends: the next one is tried, in the same handshake, when one is unreachable. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class FailoverEndToEndTest extends GatewayTestBase {
+
+    FailoverEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     private static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {

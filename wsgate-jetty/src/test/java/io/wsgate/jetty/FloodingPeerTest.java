@@ -8,6 +8,8 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -33,10 +35,16 @@ import static org.awaitility.Awaitility.await;
  * a flooding client or backend would hold its selector and stall every other connection on it,
  * handshakes included.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class FloodingPeerTest extends PolicyTestBase {
 
     /** The gateway's timers: the flooder's backend never answers the close, and waits for its deadline (so does its client). */
     private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
+
+    FloodingPeerTest(Mount mount) {
+        super(mount);
+    }
 
     private void start(ApiDefinition... apis) throws Exception {
         startGateway(GatewayConfig.builder().scheduler(time).clock(time.clock()).api(apis).build());

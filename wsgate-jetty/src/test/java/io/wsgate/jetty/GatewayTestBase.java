@@ -1,6 +1,7 @@
 package io.wsgate.jetty;
 
 import io.wsgate.api.ApiDefinition;
+import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayConfig;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -23,15 +24,35 @@ import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
-/** Three real parties on loopback: a test client, the gateway (a Jetty server with the handler), a backend. */
+/**
+ * Three real parties on loopback: a test client, the gateway (a Jetty server with the Handler, or as a suite
+ * parameterized over {@link Mount} says: the Servlet or the dedicated connector, each at the root), a backend.
+ */
 abstract class GatewayTestBase {
 
+    /** How the gateway is served: the Handler, unless a suite parameterized over the mounts says otherwise. */
+    final Mount mount;
     TestBackend backend;
     Server gatewayServer;
-    WsGateHandler gateway;
+    /** What serves the gateway; its {@link Served#gateway()} is the engine. */
+    Served gateway;
     WebSocketCoreClient client;
     /** Set before starting the gateway to serve wss. */
     org.eclipse.jetty.util.ssl.SslContextFactory.Server gatewayTls;
+
+    GatewayTestBase() {
+        this(Mount.HANDLER);
+    }
+
+    GatewayTestBase(Mount mount) {
+        this.mount = mount;
+    }
+
+    /** What serves the gateway: the Handler, the Servlet or the connector. */
+    interface Served {
+        /** @return the engine */
+        Gateway gateway();
+    }
 
     @BeforeEach
     void startBackendAndClient() throws Exception {
@@ -60,7 +81,28 @@ abstract class GatewayTestBase {
         startGateway(200, b -> { }, apis);
     }
 
-    void startGateway(int maxThreads, Consumer<WsGateHandler.Builder> customize, ApiDefinition... apis) throws Exception {
+    void startGateway(int maxThreads, Consumer<GatewayBuilder<?>> customize, ApiDefinition... apis) throws Exception {
+        ServerConnector connector = newGatewayServer(maxThreads);
+        serve(connector, GatewayConfig.builder().api(apis).build(), null, customize);
+        gatewayServer.start();
+    }
+
+    /** Starts the gateway of a whole configuration (policies, products, limits) with 200 threads. */
+    void startGateway(GatewayConfig config) throws Exception {
+        ServerConnector connector = newGatewayServer(200);
+        serve(connector, config, null, b -> { });
+        gatewayServer.start();
+    }
+
+    /** Starts the gateway of an engine already made with 200 threads. */
+    void startGateway(Gateway engine) throws Exception {
+        ServerConnector connector = newGatewayServer(200);
+        serve(connector, null, engine, b -> { });
+        gatewayServer.start();
+    }
+
+    /** @return the connector of a new (not started) {@link #gatewayServer}: plain, or TLS with {@link #gatewayTls} */
+    ServerConnector newGatewayServer(int maxThreads) {
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         threads.setName("gateway");
         gatewayServer = new Server(threads);
@@ -68,11 +110,12 @@ abstract class GatewayTestBase {
                 : new ServerConnector(gatewayServer, 1, 1, gatewayTls);
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
-        WsGateHandler.Builder b = WsGateHandler.builder(GatewayConfig.builder().api(apis).build());
-        customize.accept(b);
-        gateway = b.build();
-        gatewayServer.setHandler(gateway);
-        gatewayServer.start();
+        return connector;
+    }
+
+    /** Mounts the gateway (of the configuration, or the engine) at the root of the server, as {@link #mount} says. */
+    void serve(ServerConnector connector, GatewayConfig config, Gateway engine, Consumer<GatewayBuilder<?>> customize) {
+        gateway = mount.atRoot(gatewayServer, connector, config, engine, customize);
     }
 
     /** @return a raw socket to the gateway, upgraded (101 read) on {@code path} */

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the Handler and the Servlet share, run against both {@link Mount}s: three real parties on loopback
- * (a test client, the gateway's server, a backend). Every case ends with no pair open and no handshake
- * pending. What only the Servlet does (its context, its path mapping) is in {@link ServletTest}.
+ * What the Handler, the Servlet and the dedicated connector share, run against every {@link Mount}: three
+ * real parties on loopback (a test client, the gateway's server, a backend). Every case ends with no pair
+ * open and no handshake pending. What only the Servlet does (its context, its path mapping) is in {@link ServletTest}.
  */
 class HandlerAndServletTest {
 
@@ -91,8 +91,9 @@ class HandlerAndServletTest {
         assertThat(backend.closes.poll(10, TimeUnit.SECONDS).getCode()).isEqualTo(4000);
     }
 
+    /** HTTP/1.1 only on the dedicated connector. */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Mount.class)
+    @EnumSource(value = Mount.class, names = "CONNECTOR", mode = EnumSource.Mode.EXCLUDE)
     void aClientOnHttp2ReachesAnHttp11BackendThroughTheGateway(Mount mount) throws Exception {
         start(mount);
         WebSocketCoreClient h2 = Http2WebSocketClient.start();

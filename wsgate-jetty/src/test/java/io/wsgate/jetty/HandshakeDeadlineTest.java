@@ -9,6 +9,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,12 +32,18 @@ import static org.awaitility.Awaitility.await;
  * The handshake deadline on a connector whose timers the test runs ({@link ManualTimers}): the
  * deadline expires when the test moves the clock past it, never because the machine was slow.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class HandshakeDeadlineTest extends GatewayTestBase {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private ManualTimers timers;
     private ServerConnector connector;
+
+    HandshakeDeadlineTest(Mount mount) {
+        super(mount);
+    }
 
     /** The gateway on a connector whose scheduler is {@link #timers}. */
     private void startGatewayOnManualTimers() throws Exception {
@@ -46,8 +54,7 @@ class HandshakeDeadlineTest extends GatewayTestBase {
         connector = new ServerConnector(gatewayServer, null, timers, null, 1, 1, new HttpConnectionFactory());
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
-        gateway = WsGateHandler.builder(GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build()).build();
-        gatewayServer.setHandler(gateway);
+        serve(connector, GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build(), null, b -> { });
         gatewayServer.start();
     }
 
@@ -115,7 +122,7 @@ class HandshakeDeadlineTest extends GatewayTestBase {
      * A Jetty scheduler on a clock only the test moves: {@link #advance} runs, on the caller's
      * thread, the tasks that have come due. The connector's other timers (idle timeouts) wait too.
      */
-    private static final class ManualTimers extends AbstractLifeCycle implements Scheduler {
+    static final class ManualTimers extends AbstractLifeCycle implements Scheduler {
         private final List<Timer> timers = new ArrayList<>();
         private long now;
 

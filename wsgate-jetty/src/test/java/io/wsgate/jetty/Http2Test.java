@@ -43,8 +43,9 @@ class Http2Test extends GatewayTestBase {
         ServerConnector connector = new ServerConnector(gatewayServer, 1, 1, new HttpConnectionFactory(http), h2c);
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
-        gateway = WsGateHandler.builder(GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build()).build();
-        gatewayServer.setHandler(gateway);
+        WsGateHandler handler = WsGateHandler.builder(GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build()).build();
+        gateway = handler::gateway;
+        gatewayServer.setHandler(handler);
         gatewayServer.start();
     }
 

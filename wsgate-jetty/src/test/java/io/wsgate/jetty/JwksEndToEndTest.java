@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** validate-jwt with keys from an issuer's JWKS URL (a local JDK HttpServer), over real handshakes. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class JwksEndToEndTest extends PolicyTestBase {
 
     private static KeyPair issuerKey;
@@ -34,6 +38,10 @@ class JwksEndToEndTest extends PolicyTestBase {
 
     private HttpServer issuer;
     private final AtomicInteger fetches = new AtomicInteger();
+
+    JwksEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeAll
     static void generateKeys() throws Exception {

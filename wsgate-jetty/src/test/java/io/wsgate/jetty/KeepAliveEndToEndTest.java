@@ -8,6 +8,8 @@ import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  * or 1011; a client that answers stays, with its own pings relayed end to end and the gateway's pongs never
  * reaching it. The gateway's timers run on the test's {@link ManualScheduler}: no sleep.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class KeepAliveEndToEndTest extends PolicyTestBase {
 
     private static final Duration INTERVAL = Duration.ofSeconds(30);
@@ -42,6 +46,10 @@ class KeepAliveEndToEndTest extends PolicyTestBase {
 
     private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
     private AccessLogLines log;
+
+    KeepAliveEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @BeforeEach
     void captureTheAccessLog() {

@@ -9,6 +9,8 @@ import io.wsgate.testing.ManualScheduler;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Live-token enforcement through the real gateway, with the gateway's clock and scheduler driven by the test. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class LiveTokenEndToEndTest extends PolicyTestBase {
 
     private final ManualScheduler time = ManualScheduler.startingAt(Instant.now());
+
+    LiveTokenEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @AfterEach
     void noTimerOutlivesItsPair() {

@@ -12,6 +12,8 @@ import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -36,9 +38,15 @@ import static org.awaitility.Awaitility.await;
  * fragments, control frames that go past the policies, an asynchronous policy under a flood (memory stays bounded),
  * a throwing policy that closes its own pair only, and per-pair instances released when pairs end.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class MessagePoliciesEndToEndTest extends GatewayTestBase {
 
     private final ExecutorService elsewhere = Executors.newFixedThreadPool(2);
+
+    MessagePoliciesEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     @AfterEach
     void stopExecutor() {

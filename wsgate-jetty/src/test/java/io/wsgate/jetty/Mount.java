@@ -12,17 +12,21 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * The two ways an application mounts the gateway, each on a Jetty server of its own: 8 threads (one
+ * The three ways an application serves the gateway, each on a Jetty server of its own: 8 threads (one
  * acceptor, one selector, a few workers), one connector on 127.0.0.1, port 0, speaking HTTP/1.1 and
- * HTTP/2 with prior knowledge (h2c, extended CONNECT enabled).
+ * HTTP/2 with prior knowledge (h2c, extended CONNECT enabled) for the Handler and the Servlet; the
+ * dedicated connector speaks HTTP/1.1 only. {@link #atRoot} serves it on a connector a test made instead
+ * (the suites of {@link GatewayTestBase}).
  */
 enum Mount {
 
@@ -33,6 +37,16 @@ enum Mount {
             WsGateHandler handler = WsGateHandler.builder(config).build();
             server.setHandler(handler);
             return handler.gateway();
+        }
+
+        @Override
+        GatewayTestBase.Served atRoot(Server server, ServerConnector connector, GatewayConfig config, Gateway engine,
+                                      Consumer<GatewayBuilder<?>> customize) {
+            WsGateHandler.Builder b = engine != null ? WsGateHandler.builder(engine) : WsGateHandler.builder(config);
+            customize.accept(b);
+            WsGateHandler handler = b.build();
+            server.setHandler(handler);
+            return handler::gateway;
         }
     },
 
@@ -57,6 +71,59 @@ enum Mount {
             server.setHandler(context);
             return servlet.gateway();
         }
+
+        /** The Servlet mapped to {@code /*} in an ee10 context at {@code /}. */
+        @Override
+        GatewayTestBase.Served atRoot(Server server, ServerConnector connector, GatewayConfig config, Gateway engine,
+                                      Consumer<GatewayBuilder<?>> customize) {
+            WsGateServlet.Builder b = engine != null ? WsGateServlet.builder(engine) : WsGateServlet.builder(config);
+            customize.accept(b);
+            WsGateServlet servlet = b.build();
+            ServletContextHandler context = new ServletContextHandler("/");
+            ServletHolder holder = new ServletHolder(servlet);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/*");
+            server.setHandler(context);
+            return servlet::gateway;
+        }
+    },
+
+    /** {@link WsGateConnectionFactory} as the connector's only protocol (behind TLS when it has an SSL factory). */
+    CONNECTOR("") {
+        @Override
+        Gateway mount(Server server, GatewayConfig config) {
+            throw new UnsupportedOperationException("the connector is no handler: see start()");
+        }
+
+        @Override
+        Started start(GatewayConfig config) throws Exception {
+            QueuedThreadPool threads = new QueuedThreadPool(8, 8);
+            threads.setName("gateway");
+            Server server = new Server(threads);
+            WsGateConnectionFactory factory = WsGateConnectionFactory.builder(config).build();
+            ServerConnector connector = new ServerConnector(server, 1, 1, factory);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            server.start();
+            return new Started(this, server, factory.gateway());
+        }
+
+        /** Replaces the connector's protocols by the gateway's (keeping its TLS). */
+        @Override
+        GatewayTestBase.Served atRoot(Server server, ServerConnector connector, GatewayConfig config, Gateway engine,
+                                      Consumer<GatewayBuilder<?>> customize) {
+            WsGateConnectionFactory.Builder b = engine != null ? WsGateConnectionFactory.builder(engine)
+                    : WsGateConnectionFactory.builder(config);
+            customize.accept(b);
+            WsGateConnectionFactory factory = b.build();
+            SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+            connector.clearConnectionFactories();
+            if (tls != null) {
+                connector.addConnectionFactory(new SslConnectionFactory(tls.getSslContextFactory(), factory.getProtocol()));
+            }
+            connector.addConnectionFactory(factory);
+            return factory::gateway;
+        }
     };
 
     /** Where the mount puts the gateway: a client's path is this, then an API's URL suffix. */
@@ -68,6 +135,13 @@ enum Mount {
 
     /** Puts the gateway for this configuration on the (not yet started) server. */
     abstract Gateway mount(Server server, GatewayConfig config);
+
+    /**
+     * Serves the gateway of the configuration (or the engine, when not null) at the root of the (not yet
+     * started) server, on this connector of it, the builder customized first.
+     */
+    abstract GatewayTestBase.Served atRoot(Server server, ServerConnector connector, GatewayConfig config, Gateway engine,
+                                           Consumer<GatewayBuilder<?>> customize);
 
     /**
      * @param config the gateway's configuration

@@ -12,7 +12,9 @@ import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
@@ -35,7 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class PassthroughTest extends GatewayTestBase {
+
+    PassthroughTest(Mount mount) {
+        super(mount);
+    }
 
     private RecordingClient connectEcho() throws Exception {
         startGateway(api("echo", "/echo", "/backend").build());

@@ -22,6 +22,8 @@ import io.wsgate.core.policy.network.CheckOrigin;
 import io.wsgate.core.policy.network.ClientAddresses;
 import io.wsgate.core.policy.network.IpFilter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.security.KeyPair;
@@ -40,7 +42,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every built-in policy, accepting and refusing, over real handshakes: client, gateway, backend on loopback. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class PoliciesEndToEndTest extends PolicyTestBase {
+
+    PoliciesEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     private static JwtValidation.Builder jwt() {
         return JwtValidation.builder().key(JwtKey.hmac(JwtAlgorithm.HS256, SECRET))

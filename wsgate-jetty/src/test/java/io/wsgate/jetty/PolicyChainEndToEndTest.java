@@ -11,6 +11,8 @@ import io.wsgate.core.policy.limit.ConnectionLimiter;
 import io.wsgate.core.policy.limit.RateKey;
 import io.wsgate.core.policy.network.CheckHeader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -29,7 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Scopes and inheritance, failing policies and connection limits over real handshakes through the gateway. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class PolicyChainEndToEndTest extends PolicyTestBase {
+
+    PolicyChainEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     /** Appends its name to the backend handshake's {@code X-Trace} header, so the backend sees the order of the chain. */
     private static HandshakePolicy trace(String name) {

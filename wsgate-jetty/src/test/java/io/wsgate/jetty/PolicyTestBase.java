@@ -4,10 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.wsgate.core.GatewayConfig;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.AfterEach;
 
@@ -34,6 +31,13 @@ abstract class PolicyTestBase extends GatewayTestBase {
     static final byte[] OTHER_SECRET = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
             .getBytes(StandardCharsets.UTF_8);
 
+    PolicyTestBase() {
+    }
+
+    PolicyTestBase(Mount mount) {
+        super(mount);
+    }
+
     @AfterEach
     void noPairNoHandshakeNoPermitRemains() {
         if (gateway == null) {
@@ -45,18 +49,6 @@ abstract class PolicyTestBase extends GatewayTestBase {
             gateway.gateway().config().connectionLimiter()
                     .ifPresent(l -> assertThat(l.active()).as("connection permits held").isZero());
         });
-    }
-
-    void startGateway(GatewayConfig config) throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-        threads.setName("gateway");
-        gatewayServer = new Server(threads);
-        ServerConnector connector = new ServerConnector(gatewayServer, 1, 1);
-        connector.setHost("127.0.0.1");
-        gatewayServer.addConnector(connector);
-        gateway = WsGateHandler.builder(config).build();
-        gatewayServer.setHandler(gateway);
-        gatewayServer.start();
     }
 
     /** Opens a real WebSocket through the gateway with these request headers and offered subprotocols. */

@@ -6,6 +6,8 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -27,7 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TCP, sent right behind a handshake, or many in one segment, arrive whole and in order; frames to a
  * backend are masked with a fresh key each.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class RelayConnectionTest extends GatewayTestBase {
+
+    RelayConnectionTest(Mount mount) {
+        super(mount);
+    }
 
     @Test
     void bothSidesOfAPairRunOnTheGatewaysOwnConnection() throws Exception {

@@ -3,6 +3,8 @@ package io.wsgate.jetty;
 import io.wsgate.core.file.GatewayFiles;
 import io.wsgate.core.policy.limit.ConnectionLimiter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The limits' state survives a reload that leaves them unchanged, and a changed limit starts fresh. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class ReloadLimitsEndToEndTest extends ReloadTestBase {
 
     /** A per-key connection limit and a rate limit on chat, both keyed by X-User; %s: echo's backend path. */
@@ -33,6 +37,10 @@ class ReloadLimitsEndToEndTest extends ReloadTestBase {
 
     private static final Map<String, String> ANN = Map.of("X-User", "ann");
     private static final Map<String, String> BOB = Map.of("X-User", "bob");
+
+    ReloadLimitsEndToEndTest(Mount mount) {
+        super(mount);
+    }
 
     private static String limits(int perKey, int permits, String echoPath) {
         return LIMITS.formatted(perKey, permits, echoPath);

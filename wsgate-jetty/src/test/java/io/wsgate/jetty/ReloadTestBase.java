@@ -4,9 +4,6 @@ import io.wsgate.core.Gateway;
 import io.wsgate.core.GatewayListener;
 import io.wsgate.core.ReloadResult;
 import io.wsgate.core.file.ReloadingGatewayFile;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +25,13 @@ abstract class ReloadTestBase extends PolicyTestBase {
     Path dir;
     ReloadingGatewayFile file;
     final List<ReloadResult> heard = new CopyOnWriteArrayList<>();
+
+    ReloadTestBase() {
+    }
+
+    ReloadTestBase(Mount mount) {
+        super(mount);
+    }
 
     @AfterEach
     void closeFile() {
@@ -54,15 +58,7 @@ abstract class ReloadTestBase extends PolicyTestBase {
                 heard.add(result);
             }
         }));
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-        threads.setName("gateway");
-        gatewayServer = new Server(threads);
-        ServerConnector connector = new ServerConnector(gatewayServer, 1, 1);
-        connector.setHost("127.0.0.1");
-        gatewayServer.addConnector(connector);
-        gateway = WsGateHandler.builder(engine).build();
-        gatewayServer.setHandler(gateway);
-        gatewayServer.start();
+        startGateway(engine);
     }
 
     /** Writes the file and reloads it, which must apply. */

@@ -4,6 +4,8 @@ import io.wsgate.core.ReloadResult;
 import io.wsgate.core.file.GatewayFiles;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Pairs echo without pause while the file changes under them: no message is lost and no pair dropped. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class ReloadUnderTrafficTest extends ReloadTestBase {
 
     private static final int PAIRS = 4;
@@ -45,6 +49,10 @@ class ReloadUnderTrafficTest extends ReloadTestBase {
                 backendUrl: BACKEND/extra
                 urlSuffix: /extra-%d
             """;
+
+    ReloadUnderTrafficTest(Mount mount) {
+        super(mount);
+    }
 
     private static String version(int v) {
         return VERSION.formatted(60 + v, v, v, v);

@@ -6,6 +6,8 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -26,6 +28,8 @@ import static org.awaitility.Awaitility.await;
  * not the 64 MiB a buffering proxy would have taken in. "Stalls" is seen, not assumed: the
  * backend has sent frames and a write of its waits.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class SlowReaderTest extends GatewayTestBase {
 
     private static final long TOTAL = 64L * 1024 * 1024;
@@ -69,6 +73,10 @@ class SlowReaderTest extends GatewayTestBase {
             }
         }
 
+    }
+
+    SlowReaderTest(Mount mount) {
+        super(mount);
     }
 
     @Test

@@ -5,12 +5,20 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Mount.class)
 class TlsTest extends GatewayTestBase {
+
+    TlsTest(Mount mount) {
+        super(mount);
+    }
 
     private TestBackend tlsBackend(Tls tls) throws Exception {
         backend.close();
