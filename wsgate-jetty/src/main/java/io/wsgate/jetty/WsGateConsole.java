@@ -126,7 +126,9 @@ public final class WsGateConsole extends Handler.Abstract {
 
     private void diagnose(Request request, Response response, Callback callback) {
         if (request.getHeaders().get(DiagnosedHandshake.guardHeader()) == null) {
-            // a plain form from another site cannot add a header: only the console's page (same origin) posts here
+            // a plain form from another site cannot add a header: only the console's page (same origin) posts here.
+            // Its body is left unread, so the connection ends with the answer: a client must not send another on it.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             error(response, callback, HttpStatus.FORBIDDEN_403, "a diagnose request needs the header "
                     + DiagnosedHandshake.guardHeader() + " (the console's page sends it)");
             return;

@@ -144,6 +144,7 @@ class WsGateConsoleTest {
         HttpResponse<String> unguarded = diagnose("path=%2Fchat", false);
         assertThat(unguarded.statusCode()).isEqualTo(403);
         assertThat(unguarded.body()).contains("X-WsGate-Console");
+        assertThat(unguarded.headers().firstValue("Connection")).as("its body unread, the connection ends").hasValue("close");
         HttpResponse<String> bad = diagnose("path=" + enc("chat?x=1"), true);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("path must start with '/'");
