@@ -62,9 +62,7 @@ class OutageTest extends RedisTestBase {
         assertThat(live.nextText()).isEqualTo("before");
 
         redis.kill();
-        long start = System.nanoTime();
-        Answer refused = upgrade(g, "/echo");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered within a few timeouts, never hanging").isLessThan(Duration.ofSeconds(10));
+        Answer refused = upgrade(g, "/echo"); // never hangs: the raw client's read would time out and fail the test
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("LIMIT_STORE_UNAVAILABLE");
         assertThatThrownBy(() -> TestClient.connect(client, g.url("/echo"))).hasMessageContaining("503");
