@@ -1,40 +1,19 @@
 package io.wsgate.jetty.internal.admin;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.wsgate.api.ConnectionPair;
 import io.wsgate.api.Direction;
 import io.wsgate.core.ReloadResult;
+import io.wsgate.jetty.internal.json.JsonBodies;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /** The admin endpoints' JSON bodies, written with Jackson's streaming generator. */
 public final class AdminJson {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private AdminJson() {
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String object(Body body) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
     }
 
     /**
@@ -45,7 +24,7 @@ public final class AdminJson {
      * @return the body of {@code /health}
      */
     public static String health(boolean draining, int pairs, int pending, Optional<ReloadResult> lastReload) {
-        return object(g -> {
+        return JsonBodies.object(g -> {
             g.writeStringField("status", draining ? "DRAINING" : "UP");
             g.writeNumberField("pairs", pairs);
             g.writeNumberField("pendingHandshakes", pending);
@@ -61,7 +40,7 @@ public final class AdminJson {
      * @return the body of {@code /pairs}
      */
     public static String pairs(PairsPage page) {
-        return object(g -> {
+        return JsonBodies.object(g -> {
             g.writeNumberField("total", page.total());
             g.writeNumberField("offset", page.offset());
             g.writeNumberField("limit", page.limit());
@@ -93,7 +72,7 @@ public final class AdminJson {
      * @return the body of {@code /reload}
      */
     public static String reload(ReloadResult reload) {
-        return object(g -> {
+        return JsonBodies.object(g -> {
             g.writeStringField("outcome", reload.outcomeTag());
             g.writeStringField("message", reload.message());
             g.writeStringField("at", reload.at().toString());
@@ -106,9 +85,6 @@ public final class AdminJson {
      * @return an error body
      */
     public static String error(int status, String message) {
-        return object(g -> {
-            g.writeNumberField("status", status);
-            g.writeStringField("message", message);
-        });
+        return JsonBodies.error(status, message);
     }
 }

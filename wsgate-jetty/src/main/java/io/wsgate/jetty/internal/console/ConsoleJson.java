@@ -1,6 +1,5 @@
 package io.wsgate.jetty.internal.console;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.wsgate.api.ApiDefinition;
 import io.wsgate.api.HandshakePolicy;
@@ -11,10 +10,9 @@ import io.wsgate.core.policy.ApiChains;
 import io.wsgate.core.policy.EffectiveChain;
 import io.wsgate.core.policy.jwt.JwtValidation;
 import io.wsgate.core.policy.jwt.TokenSource;
+import io.wsgate.jetty.internal.json.JsonBodies;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,26 +25,7 @@ import java.util.Set;
  */
 public final class ConsoleJson {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private ConsoleJson() {
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String object(Body body) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
     }
 
     /**
@@ -55,7 +34,7 @@ public final class ConsoleJson {
      * @return the body of {@code GET apis}
      */
     public static String apis(GatewayConfig config, Optional<String> gatewayUri) {
-        return object(g -> {
+        return JsonBodies.object(g -> {
             g.writeStringField("gateway", config.name());
             if (gatewayUri.isPresent()) {
                 g.writeStringField("gatewayUrl", gatewayUri.get());
@@ -118,7 +97,7 @@ public final class ConsoleJson {
      * @return the body of {@code POST diagnose}
      */
     public static String diagnosis(Diagnosis d) {
-        return object(g -> {
+        return JsonBodies.object(g -> {
             g.writeStringField("requestId", d.requestId());
             g.writeStringField("api", d.api());
             g.writeStringField("stage", d.stage().name());
@@ -142,9 +121,6 @@ public final class ConsoleJson {
      * @return an error body
      */
     public static String error(int status, String message) {
-        return object(g -> {
-            g.writeNumberField("status", status);
-            g.writeStringField("message", message);
-        });
+        return JsonBodies.error(status, message);
     }
 }
