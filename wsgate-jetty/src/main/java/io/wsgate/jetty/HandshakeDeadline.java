@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * it. Connections that completed a request, were upgraded to WebSocket, or closed are left alone;
  * the timer of each connection is cancelled when it closes.
  *
+ * <p>A connection the gateway has read nothing from when its deadline comes gets another deadline, and so
+ * on: in a reconnect storm a gateway busy with other handshakes may not yet have read a request that arrived
+ * long ago, and that wait is the gateway's, not the client's. A client that sends nothing at all is left to
+ * the connector's idle timeout, which closes it (nothing resets that timeout).
+ *
  * <pre>{@code
  * HandshakeDeadline.install(connector, Duration.ofSeconds(10));
  * }</pre>
@@ -72,11 +77,14 @@ public final class HandshakeDeadline implements Connection.Listener {
                 || connection.getMessagesIn() > 0) {
             return;
         }
-        Scheduler.Task task = scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS);
-        pending.put(connection, task);
+        watch(connection);
         if (!connection.getEndPoint().isOpen()) {
             onClosed(connection);
         }
+    }
+
+    private void watch(Connection connection) {
+        pending.put(connection, scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -93,6 +101,15 @@ public final class HandshakeDeadline implements Connection.Listener {
         }
         EndPoint endPoint = connection.getEndPoint();
         if (endPoint.isOpen() && endPoint.getConnection() == connection && connection.getMessagesIn() == 0) {
+            if (connection.getBytesIn() == 0) {
+                // nothing read yet: the wait is the gateway's (busy with other handshakes, its request unread in
+                // the socket) or a client that sends nothing, which the connector's idle timeout closes
+                watch(connection);
+                if (!endPoint.isOpen()) {
+                    onClosed(connection);
+                }
+                return;
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("closing {}: no complete request header within {} ms", endPoint.getRemoteSocketAddress(), deadlineMillis);
             }

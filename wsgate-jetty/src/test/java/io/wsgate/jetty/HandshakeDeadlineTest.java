@@ -98,6 +98,42 @@ class HandshakeDeadlineTest extends GatewayTestBase {
     }
 
     @Test
+    void givesAConnectionItHasReadNothingFromAnotherDeadlineAndClosesItOnceItBeganAndStalled() throws Exception {
+        startGatewayOnManualTimers();
+        HandshakeDeadline deadline = HandshakeDeadline.install(connector, DEADLINE);
+        byte[] request = upgradeRequest("/echo").getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket socket = new Socket("127.0.0.1", gatewayPort())) {
+            socket.setSoTimeout(10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 1);
+            // the client has sent nothing (as a request waiting unread in a busy gateway's socket looks)
+            timers.advance(DEADLINE);
+            timers.advance(DEADLINE);
+            assertThat(deadline.watched()).as("still watched, a deadline at a time").isEqualTo(1);
+            assertThat(connector.getConnectedEndPoints()).as("left open").singleElement()
+                    .satisfies(e -> assertThat(e.isOpen()).isTrue());
+
+            OutputStream out = socket.getOutputStream();
+            out.write(request, 0, request.length / 2);
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> connector.getConnectedEndPoints().stream()
+                    .allMatch(e -> e.getConnection().getBytesIn() > 0));
+            timers.advance(DEADLINE);
+
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (SocketException reset) {
+                read = -1;
+            } catch (SocketTimeoutException stillOpen) {
+                read = -2;
+            }
+            assertThat(read).as("begun, stalled, closed at its next deadline").isEqualTo(-1);
+        }
+        assertThat(backend.handshakes).as("no backend connection").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 0);
+    }
+
+    @Test
     void leavesAnEstablishedPairAlone() throws Exception {
         startGatewayOnManualTimers();
         HandshakeDeadline deadline = HandshakeDeadline.install(connector, DEADLINE);

@@ -54,6 +54,8 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     private final HttpParser parser;
     /** The request is complete (the handshake deadline's "a message came in"). */
     private volatile boolean received;
+    /** Bytes read of the request (the handshake deadline's "the client began"); written by the one reader. */
+    private volatile long bytesIn;
 
     // ---- guarded by this
     /** Bytes read and not yet parsed; after the request, the client's first frames. */
@@ -107,6 +109,12 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
         return received ? 1 : 0;
     }
 
+    /** @return the bytes read of the request so far (not those dropped after an error) */
+    @Override
+    public long getBytesIn() {
+        return bytesIn;
+    }
+
     @Override
     public void onFillable() {
         boolean discard;
@@ -154,6 +162,7 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
                     fillInterested();
                     return;
                 }
+                bytesIn += filled;
             }
             parser.parseNext(bytes);
             int refused = head.refusedStatus();
