@@ -16,6 +16,7 @@ import io.wsgate.jetty.WsGateHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.PrintStream;
@@ -114,7 +115,9 @@ public final class DemoGateway implements AutoCloseable {
             gateway = Gateway.create(config.build(), listeners);
             drain = options.drain();
         }
-        Server server = new Server();
+        QueuedThreadPool threads = new QueuedThreadPool(options.threads());
+        threads.setName("wsgate");
+        Server server = new Server(threads);
         WsGateHandler handler = null;
         ServerConnector connector;
         if (options.connector() == DemoOptions.Connector.DEDICATED) {

@@ -36,12 +36,13 @@ import java.util.Optional;
  * @param warmUp           handshakes through a throw-away gateway before listening (to compile the path); 0 for none
  * @param connector        how the gateway is served on its port: Jetty's HTTP connection and the Handler, or the
  *                         dedicated connector ({@code WsGateConnectionFactory})
+ * @param threads          the most threads of the gateway's pool (selectors, relays and handshakes share it)
  */
 public record DemoOptions(String host, int port, Map<String, URI> routes, long maxMessageSize,
                           Duration handshakeTimeout, Duration idleTimeout, boolean help, String config,
                           Duration drainTimeout, Duration drainWindow, int adminPort, boolean console,
                           String tlsKeystore, String tlsPasswordEnv, int acceptQueue, int warmUp,
-                          Connector connector) {
+                          Connector connector, int threads) {
 
     /**
      * The demo's accept queue (listen backlog) unless {@code --accept-queue} says otherwise. The JDK's default of 50
@@ -49,6 +50,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
      * 1, 3, 7, 15 s (see wsgate-bench's {@code storm} mode in its README).
      */
     public static final int DEFAULT_ACCEPT_QUEUE = 4096;
+
+    /** The most threads of the gateway's pool unless {@code --threads} says otherwise (Jetty's default). */
+    public static final int DEFAULT_THREADS = 200;
 
     /** How the gateway is served on its port ({@code --connector}). */
     public enum Connector {
@@ -95,6 +99,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --warm-up N                   before listening, run N handshakes (each with one echo) through a
                                             throw-away gateway on loopback, so that the first clients meet
                                             compiled code (default 0: none)
+              --threads N                   the most threads of the gateway's pool (default 200); nothing in the
+                                            gateway blocks a thread, so a few per core serve it; fewer threads
+                                            take less memory in a connect burst
               --connector handler|dedicated how the port serves the gateway: handler (default), Jetty's HTTP
                                             connection and the gateway's Handler, HTTP/2 with TLS and the
                                             console too; or dedicated, the gateway's own connection factory,
@@ -118,6 +125,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         }
         if (acceptQueue < 1) {
             throw new IllegalArgumentException("acceptQueue must be at least 1, got " + acceptQueue);
+        }
+        if (threads < 8) {
+            throw new IllegalArgumentException("threads must be at least 8, got " + threads);
         }
     }
 
@@ -187,6 +197,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         String tlsPasswordEnv = "";
         int acceptQueue = DEFAULT_ACCEPT_QUEUE;
         int warmUp = 0;
+        int threads = DEFAULT_THREADS;
         Connector connector = Connector.HANDLER;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
@@ -205,6 +216,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                 case "--admin-port" -> adminPort = port(name, value != null ? value : next(list, ++i, name));
                 case "--console" -> console = true;
                 case "--warm-up" -> warmUp = atLeast(name, value != null ? value : next(list, ++i, name), 0);
+                case "--threads" -> threads = atLeast(name, value != null ? value : next(list, ++i, name), 8);
                 case "--accept-queue" -> acceptQueue = atLeast(name, value != null ? value : next(list, ++i, name), 1);
                 case "--connector" -> connector = connector(value != null ? value : next(list, ++i, name));
                 case "--tls-keystore" -> tlsKeystore = nonBlank(name, value != null ? value : next(list, ++i, name));
@@ -267,7 +279,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
                 drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp,
-                connector);
+                connector, threads);
     }
 
     /** @return the API limits these options ask for */

@@ -31,9 +31,20 @@ class DemoStartupTest {
     }
 
     @Test
+    void servesFromAPoolOfAtMostTheThreadsAskedFor() throws Exception {
+        assertThat(DemoOptions.parse().threads()).isEqualTo(DemoOptions.DEFAULT_THREADS);
+        try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--threads", "12"))) {
+            assertThat(((org.eclipse.jetty.util.thread.QueuedThreadPool) demo.connector().getServer().getThreadPool())
+                    .getMaxThreads()).isEqualTo(12);
+            assertThat(echo(URI.create(demo.uri() + "/echo"), "on twelve threads")).isEqualTo("on twelve threads");
+        }
+        assertThat(DemoOptions.USAGE).contains("--threads N");
+    }
+
+    @Test
     void refusesABadAcceptQueueOrWarmUpWithOneLineAndStatus2() {
         for (String[] args : new String[][] {{"--accept-queue", "0"}, {"--accept-queue", "many"}, {"--accept-queue"},
-            {"--warm-up", "-1"}, {"--warm-up", "x"}}) {
+            {"--warm-up", "-1"}, {"--warm-up", "x"}, {"--threads", "7"}, {"--threads", "some"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = DemoGateway.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
