@@ -117,6 +117,8 @@ public final class DefaultPairRelay implements PairRelay {
                 runner(Direction.CLIENT_TO_BACKEND, messages.policies(Direction.CLIENT_TO_BACKEND)));
         this.backend = new Side(Peer.BACKEND, Objects.requireNonNull(backend, "backend"),
                 runner(Direction.BACKEND_TO_CLIENT, messages.policies(Direction.BACKEND_TO_CLIENT)));
+        this.client.written = new Written(Peer.CLIENT);
+        this.backend.written = new Written(Peer.BACKEND);
         this.keepAlive = info.api().limits().hasKeepAlive() ? new PairKeepAlive(this, client, backend, info.api().limits())
                 : null;
     }
@@ -163,6 +165,8 @@ public final class DefaultPairRelay implements PairRelay {
         boolean text;
         volatile long messages;
         volatile long bytes;
+        /** The completion of this side's data frames written to the other side (one frame at a time). */
+        Written written;
 
         Side(Peer peer, TransportSide transport, MessageRunner policies) {
             this.peer = peer;
@@ -314,20 +318,49 @@ public final class DefaultPairRelay implements PairRelay {
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} {} {}", info.id(), src.peer, frame);
         }
-        dst.transport.send(frame, new Completion() {
-            @Override
-            public void succeeded() {
-                if (keepAlive != null) {
-                    keepAlive.relayed(src.peer);
-                }
-                done.succeeded();
-            }
+        Written written = src.written;
+        written.done = done;
+        dst.transport.send(frame, written);
+    }
 
-            @Override
-            public void failed(Throwable cause) {
-                writeFailed(src, dst, cause, done);
+    /**
+     * The completion of a direction's data frame written to the other side, one object per direction reused for
+     * every frame: the direction has one frame with the relay at a time, and the transport reads its next only
+     * once this one's completion has completed, so {@link #done} is set again only after it was taken.
+     */
+    private final class Written implements Completion {
+        private final Peer src;
+        /** The completion of the frame being written, taken when its write completes. */
+        volatile Completion done;
+
+        Written(Peer src) {
+            this.src = src;
+        }
+
+        @Override
+        public void succeeded() {
+            Completion d = take();
+            if (d != null) {
+                if (keepAlive != null) {
+                    keepAlive.relayed(src);
+                }
+                d.succeeded();
             }
-        });
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            Completion d = take();
+            if (d != null) {
+                writeFailed(side(src), side(src.other()), cause, d);
+            }
+        }
+
+        private Completion take() {
+            Completion d = done;
+            done = null;
+            return d;
+        }
     }
 
     private void forwardClose(Side src, Side dst, Frame frame, Completion done) {

@@ -15,23 +15,38 @@ import static io.wsgate.jetty.internal.relay.OpCode.PONG;
 import static io.wsgate.jetty.internal.relay.OpCode.TEXT;
 
 /**
- * Writes RFC 6455 frames (§5.2): the header of a data or ping/pong frame, written by its connection
- * in one gathering write with the payload; whole close frames; and in the client role, a fresh
- * masking key per frame (§5.3) with the payload masked in place, so a frame to a backend costs no
- * copy (a read-only payload is the exception: it is copied to be masked).
+ * Writes RFC 6455 frames (§5.2): data and ping/pong frames, written by their connection in one write;
+ * whole close frames; and in the client role, a fresh masking key per frame (§5.3).
  *
- * <p>Not thread-safe: its connection writes one data frame at a time, and the header buffer is
- * reused for each. Close frames and the gateway's own pings have buffers of their own (they may wait
- * behind a data frame).
+ * <p>A data frame whose payload is at most {@link #COPIED_PAYLOAD} bytes is copied behind its header into
+ * one buffer (masked there in the client role, the payload left as it is): on a small frame, a second
+ * buffer costs the write more than copying it does. A larger payload is written as it is, in one gathering
+ * write behind the header, masked in place in the client role, so a large frame to a backend costs no copy
+ * (a read-only payload is the exception: it is copied to be masked).
+ *
+ * <p>Not thread-safe: its connection writes one data frame at a time, and the frame buffer (and the
+ * arrays handed to the end point) are reused for each. Close frames and the gateway's own pings have
+ * buffers of their own (they may wait behind a data frame).
  */
 final class FrameWriter {
 
     /** The longest frame header: two bytes, a 64-bit length, a masking key. */
     static final int MAX_HEADER = 14;
 
+    /**
+     * The largest payload copied behind its header into one buffer; larger ones are written where they are.
+     * Small, as the buffer is every connection's for its life: 64-byte messages (wsgate-bench's tp64) and
+     * most chat, ticker and JSON traffic fit.
+     */
+    static final int COPIED_PAYLOAD = 256;
+
     private final boolean masks;
-    /** The header of the data frame being written (one at a time). */
-    private final ByteBuffer header = ByteBuffer.allocateDirect(MAX_HEADER);
+    /** The data frame being written, header and copied payload, or the header alone (one frame at a time). */
+    private final ByteBuffer header = ByteBuffer.allocateDirect(MAX_HEADER + COPIED_PAYLOAD);
+    /** What {@link #dataFrame} hands out: the whole frame in one buffer. */
+    private final ByteBuffer[] whole = {header};
+    /** What {@link #dataFrame} hands out: the header, then the payload. */
+    private final ByteBuffer[] gathered = new ByteBuffer[2];
 
     /** @param role which end the gateway is on this connection */
     FrameWriter(Role role) {
@@ -39,22 +54,48 @@ final class FrameWriter {
     }
 
     /**
-     * @param payload a frame's payload, as the relay hands it over
-     * @return the payload to write: the same buffer, or a copy when it must be masked and is read-only
+     * Makes a data, ping or pong frame ready to write: its payload copied behind its header when it is small
+     * ({@link #COPIED_PAYLOAD}), else the header to write before the payload, which in the client role is
+     * masked in place (or a copy of it, when it is read-only).
+     *
+     * @param frame the frame; its payload's position is left as it is when it is copied, and the end point
+     *              moves it to the limit when it is written where it is
+     * @return this writer's buffers to write in one gathering write, in order; valid until the next call
      */
-    ByteBuffer payloadFor(ByteBuffer payload) {
-        return masks && payload.isReadOnly() ? heapCopy(payload) : payload;
+    ByteBuffer[] dataFrame(Frame frame) {
+        ByteBuffer payload = frame.payload();
+        int length = payload.remaining();
+        if (length <= COPIED_PAYLOAD) {
+            ByteBuffer h = header(frame, length);
+            int at = h.position();
+            h.put(at, payload, payload.position(), length);
+            if (masks && length > 0) {
+                Masks.apply(h, at, length, h.getInt(at - 4));
+            }
+            h.limit(at + length).position(0);
+            return whole;
+        }
+        if (masks && payload.isReadOnly()) {
+            payload = heapCopy(payload);
+        }
+        ByteBuffer h = header(frame, length);
+        if (masks) {
+            Masks.apply(payload, payload.position(), length, h.getInt(h.position() - 4));
+        }
+        gathered[0] = h.flip();
+        gathered[1] = payload;
+        return gathered;
     }
 
     /**
-     * Fills the header of a data, ping or pong frame and, in the client role, masks the payload in place.
+     * Fills the header of a data, ping or pong frame into this writer's buffer, with a fresh masking key
+     * in the client role.
      *
-     * @param frame   the frame (its type and flags)
-     * @param payload the payload to write ({@link #payloadFor}), position to limit
-     * @return this writer's header buffer, ready to write; valid until the next call
+     * @param frame  the frame (its type and flags)
+     * @param length the payload's length
+     * @return this writer's buffer, its position right after the header
      */
-    ByteBuffer header(Frame frame, ByteBuffer payload) {
-        int length = payload.remaining();
+    private ByteBuffer header(Frame frame, int length) {
         ByteBuffer h = header;
         h.clear();
         h.put((byte) ((frame.last() ? 0x80 : 0) | opCode(frame)));
@@ -69,13 +110,9 @@ final class FrameWriter {
             h.putLong(length);
         }
         if (masks) {
-            int key = Masks.newKey();
-            h.putInt(key);
-            if (length > 0) {
-                Masks.apply(payload, payload.position(), length, key);
-            }
+            h.putInt(Masks.newKey());
         }
-        return h.flip();
+        return h;
     }
 
     /**

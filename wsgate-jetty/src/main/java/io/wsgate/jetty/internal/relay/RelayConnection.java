@@ -36,9 +36,9 @@ import java.util.function.Consumer;
  * fills the end point's bytes into a pooled buffer, has the {@link FrameParser} cut one frame out of
  * them, hands it to the pair's relay as a slice of that buffer, and reads the next only when the relay
  * has written that one to the other side (explicit demand); it writes the frames the relay sends it
- * through the {@link FrameWriter}, a header and the payload in one gathering write, with the gateway's own
- * keepalive pings between them (a ping waits for the data frame being written, the next data frame for the
- * ping); and it follows
+ * through the {@link FrameWriter}, each in one write (a small payload copied behind its header, a large one
+ * gathered behind it), with the gateway's own keepalive pings between them (a ping waits for the data frame
+ * being written, the next data frame for the ping); and it follows
  * its {@link CloseHandshake} for every close frame either way.
  *
  * <p><b>Why not websocket-core.</b> websocket-core unmasks a client's frame four bytes at a time in
@@ -126,9 +126,8 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     private boolean pinging;
     /** The gateway's own ping, waiting for the data frame being written. */
     private ByteBuffer queuedPing;
-    /** A data frame (header and payload) waiting for the gateway's ping being written; its completion is {@link #writeDone}. */
-    private ByteBuffer parkedHeader;
-    private ByteBuffer parkedPayload;
+    /** A data frame ({@link FrameWriter#dataFrame}) waiting for the gateway's ping being written; its completion is {@link #writeDone}. */
+    private ByteBuffer[] parkedFrame;
     private final CloseHandshake close = new CloseHandshake();
     private boolean idleExpired;
     private SideEnd end;
@@ -251,11 +250,10 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             queuedClose = null;
             queuedCloseDone = null;
             queuedPing = null;
-            if (parkedHeader != null) {
+            if (parkedFrame != null) {
                 parked = writeDone;
                 writeDone = null;
-                parkedHeader = null;
-                parkedPayload = null;
+                parkedFrame = null;
             }
             if (!reading && !outstanding) {
                 releaseBuffers();
@@ -569,9 +567,8 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             writeClose(FrameWriter.heapCopy(frame.payload()), done);
             return;
         }
-        // the relay writes one data frame at a time: the header buffer is free
-        ByteBuffer payload = writer.payloadFor(frame.payload());
-        ByteBuffer header = writer.header(frame, payload);
+        // the relay writes one data frame at a time: the writer's buffers are free
+        ByteBuffer[] buffers = writer.dataFrame(frame);
         boolean drop;
         boolean now = false;
         synchronized (this) {
@@ -581,8 +578,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                 writeDone = done;
                 if (writing) {
                     // the gateway's own ping is being written (a close would have been sent): this one goes next
-                    parkedHeader = header;
-                    parkedPayload = payload;
+                    parkedFrame = buffers;
                 } else {
                     writing = true;
                     now = true;
@@ -594,7 +590,7 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             return;
         }
         if (now) {
-            getEndPoint().write(dataWritten, header, payload);
+            getEndPoint().write(dataWritten, buffers);
         }
     }
 
@@ -623,17 +619,14 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
     private final class PingWritten implements Callback {
         @Override
         public void succeeded() {
-            ByteBuffer header = null;
-            ByteBuffer payload = null;
+            ByteBuffer[] data = null;
             ByteBuffer closeFrame = null;
             Completion closeDone = null;
             synchronized (RelayConnection.this) {
                 pinging = false;
-                if (parkedHeader != null) {
-                    header = parkedHeader;
-                    payload = parkedPayload;
-                    parkedHeader = null;
-                    parkedPayload = null;
+                if (parkedFrame != null) {
+                    data = parkedFrame;
+                    parkedFrame = null;
                 } else if (queuedClose != null) {
                     closeFrame = queuedClose;
                     closeDone = queuedCloseDone;
@@ -643,8 +636,8 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
                     writing = false;
                 }
             }
-            if (header != null) {
-                getEndPoint().write(dataWritten, header, payload);
+            if (data != null) {
+                getEndPoint().write(dataWritten, data);
             } else if (closeFrame != null) {
                 getEndPoint().write(new CloseWritten(closeDone), closeFrame);
             }
@@ -656,11 +649,10 @@ public final class RelayConnection extends AbstractConnection.NonBlocking implem
             synchronized (RelayConnection.this) {
                 pinging = false;
                 writing = false;
-                if (parkedHeader != null) {
+                if (parkedFrame != null) {
                     parked = writeDone;
                     writeDone = null;
-                    parkedHeader = null;
-                    parkedPayload = null;
+                    parkedFrame = null;
                 }
             }
             if (LOG.isDebugEnabled()) {
