@@ -76,9 +76,10 @@ public final class Launched implements AutoCloseable {
         try {
             return new Started(launched, match.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (Exception e) {
-            launched.close();
+            // before close(), which ends a process that is still starting
             String why = process.isAlive() ? "no line matching '" + ready.pattern() + "' within " + timeout.toSeconds() + " s"
                     : "it exited, status " + process.exitValue();
+            launched.close();
             throw new IOException(name + " did not start (" + why + "). Command: " + String.join(" ", command) + "\n--- " + log + " ---\n"
                     + launched.tail(), e);
         }
