@@ -248,6 +248,9 @@ public final class LoadRuns {
                 }, relauncher);
     }
 
+    /** Failed connections after which the concurrency mode stops opening more. */
+    public static final int CONCURRENCY_MAX_FAILURES = 100;
+
     /**
      * Opens up to {@code pairs} idle connections (a bounded number of handshakes in flight), each
      * verified with one echo, then runs {@code whileHeld} and releases them.
@@ -257,7 +260,9 @@ public final class LoadRuns {
      * @param pairs     how many connections to hold
      * @param inFlight  handshakes in flight at once
      * @param whileHeld run once every connection is open and verified (measures memory)
-     * @return how many opened, echoed and were still open after {@code whileHeld}
+     * @return how many opened, echoed and were still open after {@code whileHeld}; it stops opening after 30 s
+     *         without progress or {@value #CONCURRENCY_MAX_FAILURES} failed connections (a proxy out of memory
+     *         or refusing: each further connection would only wait for its timeout)
      * @throws Exception when interrupted
      */
     public static ConcurrencyResult concurrency(Clients clients, LoadTarget target, int pairs, int inFlight,
@@ -280,6 +285,11 @@ public final class LoadRuns {
             for (; started < pairs; started++) {
                 if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
                     LOG.warn("concurrency: no progress for 30 s after {} connections; stopping there", started);
+                    break;
+                }
+                if (failed.sum() >= CONCURRENCY_MAX_FAILURES) {
+                    permits.release();
+                    LOG.warn("concurrency: {} connections failed after {} started; stopping there", failed.sum(), started);
                     break;
                 }
                 BenchConnection.open(clients.get(started), target, 64, listener).whenComplete((c, failure) -> {

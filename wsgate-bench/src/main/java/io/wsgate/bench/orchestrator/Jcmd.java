@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,8 +17,11 @@ final class Jcmd {
 
     private static final Logger LOG = LoggerFactory.getLogger(Jcmd.class);
 
-    /** False once jcmd failed: the attach mechanism can be unavailable (another user, -XX:+DisableAttachMechanism); heap is then not reported. */
-    private static volatile boolean jcmdWorks = true;
+    /**
+     * The JVMs jcmd failed on: the attach mechanism can be unavailable (another user,
+     * -XX:+DisableAttachMechanism), or the JVM out of memory; its heap is then not reported, and not asked again.
+     */
+    private static final Set<Long> FAILED = ConcurrentHashMap.newKeySet();
 
     private Jcmd() {
     }
@@ -52,7 +57,7 @@ final class Jcmd {
     }
 
     private static Optional<String> jcmd(long pid, String command) {
-        if (!jcmdWorks) {
+        if (FAILED.contains(pid)) {
             return Optional.empty();
         }
         try {
@@ -64,12 +69,12 @@ final class Jcmd {
                 return Optional.of(out);
             }
             p.destroyForcibly();
-            LOG.warn("jcmd {} {} failed; heap per pair will not be reported: {}", pid, command,
+            LOG.warn("jcmd {} {} failed; its heap will not be reported: {}", pid, command,
                     out.lines().filter(l -> l.contains("Exception")).findFirst().orElse(out.trim()));
         } catch (Exception e) {
-            LOG.warn("jcmd {} {} failed; heap per pair will not be reported: {}", pid, command, e.toString());
+            LOG.warn("jcmd {} {} failed; its heap will not be reported: {}", pid, command, e.toString());
         }
-        jcmdWorks = false;
+        FAILED.add(pid);
         return Optional.empty();
     }
 }

@@ -76,9 +76,11 @@ public final class Launched implements AutoCloseable {
         try {
             return new Started(launched, match.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (Exception e) {
+            // before close(), which ends a process that is still starting
+            String why = process.isAlive() ? "no line matching '" + ready.pattern() + "' within " + timeout.toSeconds() + " s"
+                    : "it exited, status " + process.exitValue();
             launched.close();
-            throw new IOException(name + " did not start (no line matching '" + ready.pattern() + "' within "
-                    + timeout.toSeconds() + " s). Command: " + String.join(" ", command) + "\n--- " + log + " ---\n"
+            throw new IOException(name + " did not start (" + why + "). Command: " + String.join(" ", command) + "\n--- " + log + " ---\n"
                     + launched.tail(), e);
         }
     }
@@ -100,6 +102,18 @@ public final class Launched implements AutoCloseable {
     /** @return the process's name */
     public String name() {
         return name;
+    }
+
+    /**
+     * @param pattern what to look for
+     * @return the first line of its output so far that matches, if any
+     */
+    public java.util.Optional<String> firstLine(Pattern pattern) {
+        try (java.util.stream.Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> pattern.matcher(l).find()).findFirst();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** @return the last lines of its output */

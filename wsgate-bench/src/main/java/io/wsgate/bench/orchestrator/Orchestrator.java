@@ -38,8 +38,8 @@ public final class Orchestrator {
         Rounds.Results results = Rounds.run(s, started.targets(), token, started.backendPid());
         long elapsed = System.nanoTime() - startedAt;
 
-        System.out.print(Report.render(s, started.targets(), results.measured(), results.held(), results.primedFor(),
-                started.notes(), options.nginx(), elapsed));
+        System.out.print(Report.render(s, started.targets(), results.measured(), results.held(), started.notStarted(),
+                results.primedFor(), started.notes(), options.nginx(), elapsed));
         launcher.stop();
         return 0;
     }

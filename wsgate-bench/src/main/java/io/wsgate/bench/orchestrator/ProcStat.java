@@ -82,6 +82,29 @@ public final class ProcStat {
         return -1;
     }
 
+    /** @return the number of live threads of a process ({@code Threads:} in {@code /proc/PID/status}); -1 when it is gone */
+    public static long threads(long pid) {
+        String status = read(Path.of("/proc", Long.toString(pid), "status"));
+        if (status == null) {
+            return -1;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** @return the sum of the live threads of the processes (gone processes count 0) */
+    public static long threads(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += Math.max(0, threads(pid));
+        }
+        return sum;
+    }
+
     /** @return the sum of the resident set sizes, KiB */
     public static long rssKiB(List<Long> pids) {
         long sum = 0;

@@ -30,8 +30,9 @@ final class Report {
 
     static String render(Settings s, List<Target> targets,
                          Map<Mode, Map<String, List<Rounds.Measured>>> results,
-                         Map<String, Rounds.Held> held, Map<String, Map<Mode, Duration>> primedFor,
-                         List<String> notes, Optional<Path> nginx, long elapsedNanos) {
+                         Map<String, Held> held, Map<String, String> notStarted,
+                         Map<String, Map<Mode, Duration>> primedFor, List<String> notes, Optional<Path> nginx,
+                         long elapsedNanos) {
         StringBuilder out = new StringBuilder();
         out.append("\n## wsgate-bench ").append(s.full() ? "full" : "quick").append(" run\n\n");
         out.append(String.format(Locale.ROOT, "%s; %d round(s), warm-up %d ms, window %d ms per run; %s messages; "
@@ -61,6 +62,7 @@ final class Report {
         for (String note : notes) {
             out.append("Note: ").append(note).append('\n');
         }
+        notStarted.forEach((name, why) -> out.append("Note: ").append(name).append(" did not start: ").append(why).append('\n'));
         for (Map.Entry<Mode, Map<String, List<Rounds.Measured>>> e : results.entrySet()) {
             Mode mode = e.getKey();
             Map<String, Agg> aggs = new java.util.LinkedHashMap<>();
@@ -99,38 +101,8 @@ final class Report {
             out.append(table.render());
             ratios(out, targets, aggs, mode);
         }
-        if (!held.isEmpty()) {
-            out.append("\n### concurrency: ").append(Mode.CONCURRENCY.title).append("\n\n");
-            Table table = new Table("target", "pairs asked", "opened", "echoed", "alive at end", "open s",
-                    "proxy RSS KiB/pair", "proxy heap KiB/pair", "proxy memory KiB/pair", "backend RSS KiB/conn");
-            held.forEach((name, h) -> table.row(name, h.result().requested(), h.result().opened(), h.result().verified(),
-                    h.result().aliveAtEnd(), num(h.result().openNanos() / 1e9, 1), num(h.proxyRssKiB(), 1),
-                    num(h.proxyHeapKiB(), 1), num(memory(h), 1), num(h.backendRssKiB(), 1)));
-            out.append(table.render());
-            out.append("\nRSS and heap per pair: growth of the proxy's resident memory (and, for a JVM, of its heap "
-                    + "after a full GC) from before the pairs were opened to while they were all held, over the pairs echoed. "
-                    + "wsgate's heap is resident from the start (-XX:+AlwaysPreTouch), so its RSS growth is the memory outside "
-                    + "the heap; its memory per pair is that plus the heap per pair. For other processes it is the RSS growth.\n");
-            held.forEach((name, h) -> {
-                if (h.proxyHeapKiB() < 0.5 && results.size() > 0) {
-                    out.append("Note: ").append(name).append("'s heap (after a full GC) did not grow with its pairs: "
-                            + "memory the modes before left behind (probably pooled buffers) was freed meanwhile, so this "
-                            + "run cannot measure it; run --modes concurrency alone for its memory per pair.\n");
-                }
-            });
-            for (Target ref : targets) {
-                if (ref.kind() != Target.Kind.NGINX && ref.kind() != Target.Kind.PEER || !held.containsKey(ref.name())) {
-                    continue;
-                }
-                for (Target t : targets) {
-                    if (t == ref || t.kind() == Target.Kind.DIRECT || !held.containsKey(t.name())) {
-                        continue;
-                    }
-                    out.append(String.format(Locale.ROOT, "- %s ÷ %s: memory/pair %s, pairs echoed %s%n", t.name(), ref.name(),
-                            ratio(memory(held.get(t.name())), memory(held.get(ref.name()))),
-                            ratio(held.get(t.name()).result().verified(), held.get(ref.name()).result().verified())));
-                }
-            }
+        if (!held.isEmpty() || !notStarted.isEmpty() && s.modes().contains(Mode.CONCURRENCY)) {
+            concurrency(out, targets, held, notStarted, s.pairs(), !results.isEmpty());
         }
         return out.toString();
     }
@@ -140,12 +112,12 @@ final class Report {
         boolean open = mode == Mode.LATENCY;
         for (Target ref : targets) {
             Agg r = aggs.get(ref.name());
-            if (!ref.isReference() || r == null) {
+            if (r == null) {
                 continue;
             }
             for (Target t : targets) {
                 Agg a = aggs.get(t.name());
-                if (t == ref || a == null || t.kind() == Target.Kind.DIRECT) {
+                if (a == null || !compared(t, ref)) {
                     continue;
                 }
                 out.append(String.format(Locale.ROOT, "- %s ÷ %s: %s%s p50 %s, p99 %s, CPU/1k %s (without JIT threads %s)%n",
@@ -157,9 +129,67 @@ final class Report {
         }
     }
 
-    /** Memory per pair: RSS growth, plus the heap growth for a JVM (whose heap is resident from the start). */
-    private static double memory(Rounds.Held h) {
-        return Double.isNaN(h.proxyHeapKiB()) ? h.proxyRssKiB() : h.proxyRssKiB() + Math.max(0, h.proxyHeapKiB());
+    /**
+     * @return whether a ratio line compares {@code t} to {@code ref}: every target but direct to direct and to
+     *         each peer (nginx included), and each gateway variant to {@code wsgate}
+     */
+    static boolean compared(Target t, Target ref) {
+        if (t == ref || t.kind() == Target.Kind.DIRECT) {
+            return false;
+        }
+        if (ref.isReference()) {
+            return true;
+        }
+        return ref.name().equals(Gateways.DEFAULT_NAME) && t.kind() == Target.Kind.WSGATE;
+    }
+
+    /** The concurrency table: per target, what it held, whether it failed, and its memory. */
+    static void concurrency(StringBuilder out, List<Target> targets, Map<String, Held> held, Map<String, String> notStarted,
+                            int pairs, boolean afterOtherModes) {
+        Map<String, Held> rows = new java.util.LinkedHashMap<>(held);
+        notStarted.forEach((name, why) -> rows.putIfAbsent(name, Held.notStarted(pairs, "did not start")));
+        out.append("\n### concurrency: ").append(Mode.CONCURRENCY.title).append("\n\n");
+        Table table = new Table("target", "pairs asked", "opened", "echoed", "alive at end", "status", "open s",
+                "RSS MiB", "RSS KiB/pair", "heap MiB", "heap KiB/pair", "direct MiB", "direct KiB/pair", "threads",
+                "threads added", "memory KiB/pair", "backend RSS KiB/conn");
+        rows.forEach((name, h) -> table.row(name, h.result().requested(), h.result().opened(), h.result().verified(),
+                h.result().aliveAtEnd(), h.status(), num(h.result().openNanos() / 1e9, 1),
+                num(h.held().rssKiB() / 1024, 1), num(h.rssPerPair(), 1), num(h.held().heapKiB() / 1024, 1),
+                num(h.heapPerPair(), 1), num(h.held().directKiB() / 1024, 1), num(h.directPerPair(), 1),
+                h.held().threads() < 0 ? "-" : Long.toString(h.held().threads()), num(h.threadGrowth(), 0),
+                num(h.memoryPerPair(), 1), num(h.backendRssKiB(), 1)));
+        out.append(table.render());
+        out.append("\nHeld, while all the pairs were open: RSS (whole process; nginx: master + worker), heap in use after "
+                + "a full GC (jcmd GC.run, GC.heap_info), direct buffers in use (the JDK's BufferPool \"direct\", over JMX), "
+                + "live threads (/proc/PID/status). Per pair: the growth of each from before the pairs were opened, over "
+                + "the pairs echoed. A gateway's heap is fixed and resident from the start (-Xms = -Xmx, "
+                + "-XX:+AlwaysPreTouch), so its RSS growth is the memory outside the heap (direct buffers and thread stacks "
+                + "included); its memory per pair is that plus the heap per pair. For other processes it is the RSS growth. "
+                + "Status: ok when every pair asked for was opened, echoed and still open at the end; otherwise what "
+                + "failed (exited, OOM, refused, stopped, not echoed, closed). A target that failed does not stop the run.\n");
+        held.forEach((name, h) -> {
+            if (h.heapPerPair() < 0.5 && afterOtherModes) {
+                out.append("Note: ").append(name).append("'s heap (after a full GC) did not grow with its pairs: "
+                        + "memory the modes before left behind (probably pooled buffers) was freed meanwhile, so this "
+                        + "run cannot measure it; run --modes concurrency alone for its memory per pair.\n");
+            }
+        });
+        out.append('\n');
+        for (Target ref : targets) {
+            Held r = held.get(ref.name());
+            if (r == null || ref.kind() == Target.Kind.DIRECT) {
+                continue;
+            }
+            for (Target t : targets) {
+                Held h = held.get(t.name());
+                if (h == null || !compared(t, ref)) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "- %s ÷ %s: memory/pair %s, pairs echoed %s%s%n", t.name(), ref.name(),
+                        ratio(h.memoryPerPair(), r.memoryPerPair()), ratio(h.result().verified(), r.result().verified()),
+                        h.ok() ? "" : " (" + t.name() + ": " + h.status() + ")"));
+            }
+        }
     }
 
     /** The proxy's CPU per 1,000 without its JIT compiler threads (all of it for a process without a JIT). */

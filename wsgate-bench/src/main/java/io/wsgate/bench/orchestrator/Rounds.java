@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static io.wsgate.bench.orchestrator.Orchestrator.perThousand;
 import static io.wsgate.bench.orchestrator.Orchestrator.progress;
@@ -34,12 +35,13 @@ final class Rounds {
     /** The share of a JVM target's CPU its JIT compilers may use in a prime run for it to count as compiled. */
     static final double JIT_SETTLED = 0.05;
 
+    /** A line of a target's output that says it ran out of memory (heap, direct buffers, threads, metaspace). */
+    private static final Pattern OUT_OF_MEMORY = Pattern.compile("OutOfMemoryError");
+    /** Such a line with its kind ({@code OutOfMemoryError: Java heap space}). */
+    private static final Pattern OUT_OF_MEMORY_KIND = Pattern.compile("OutOfMemoryError: ");
+
     /** One timed run on one target, with the CPU the processes spent in its window. */
     record Measured(RunResult result, double proxyCpuMs, double jitCpuMs, double backendCpuMs, double driverCpuMs) {
-    }
-
-    /** The concurrency mode on one target. */
-    record Held(ConcurrencyResult result, double proxyRssKiB, double proxyHeapKiB, double backendRssKiB) {
     }
 
     /**
@@ -111,8 +113,9 @@ final class Rounds {
                 for (Target t : targets) {
                     Held h = hold(clients, t, s, token, backendPid);
                     held.put(t.name(), h);
-                    progress(String.format(Locale.ROOT, "concurrency %-14s %d/%d echoed, proxy RSS %s KiB/pair",
-                            t.name(), h.result().verified(), h.result().requested(), Table.num(h.proxyRssKiB(), 1)));
+                    progress(String.format(Locale.ROOT, "concurrency %-14s %d/%d echoed, %s, proxy RSS %s KiB/pair, heap %s KiB/pair",
+                            t.name(), h.result().verified(), h.result().requested(), h.status(),
+                            Table.num(h.rssPerPair(), 1), Table.num(h.heapPerPair(), 1)));
                 }
             }
         }
@@ -174,26 +177,42 @@ final class Rounds {
         };
     }
 
+    /**
+     * Holds the pairs on one target and measures its memory before and while they are held. A target that fails
+     * (out of memory, refusing, gone) is reported as such; the run goes on with the next.
+     */
     private static Held hold(Clients clients, Target t, Settings s, String token, long backendPid) throws Exception {
         progress("concurrency " + t.name() + ": opening " + s.pairs() + " pairs over " + s.sourceAddresses() + " source addresses");
+        Optional<DirectBuffers> direct = t.jvmPid().flatMap(DirectBuffers::attach);
+        try {
+            Held.Memory before = memory(t, direct);
+            long backendRss0 = ProcStat.rssKiB(backendPid);
+            Held.Memory[] held = {Held.Memory.UNKNOWN};
+            long[] backendRss = new long[1];
+            ConcurrencyResult r = LoadRuns.concurrency(clients, load(t, s, false, token), s.pairs(), 64, () -> {
+                held[0] = memory(t, direct);
+                backendRss[0] = ProcStat.rssKiB(backendPid);
+            });
+            boolean alive = t.process().map(Launched::isAlive).orElse(true);
+            Optional<String> oom = t.process().flatMap(p -> p.firstLine(OUT_OF_MEMORY_KIND).or(() -> p.firstLine(OUT_OF_MEMORY)));
+            // let the closes settle before the next target
+            Thread.sleep(500);
+            return new Held(r, before, held[0], r.verified() == 0 ? Double.NaN : (backendRss[0] - backendRss0) / (double) r.verified(),
+                    Held.status(r, alive, oom));
+        } finally {
+            direct.ifPresent(DirectBuffers::close);
+        }
+    }
+
+    /** The target's memory now: a JVM's after a full GC. */
+    private static Held.Memory memory(Target t, Optional<DirectBuffers> direct) {
         t.jvmPid().ifPresent(Jcmd::gc);
-        long rss0 = t.measurable() ? ProcStat.rssKiB(t.pids().get()) : -1;
-        double heap0 = t.jvmPid().map(Jcmd::heapUsedKiB).orElse(Double.NaN);
-        long backendRss0 = ProcStat.rssKiB(backendPid);
-        double[] after = new double[3];
-        ConcurrencyResult r = LoadRuns.concurrency(clients, load(t, s, false, token), s.pairs(), 64, () -> {
-            t.jvmPid().ifPresent(Jcmd::gc);
-            after[0] = t.measurable() ? ProcStat.rssKiB(t.pids().get()) : -1;
-            after[1] = t.jvmPid().map(Jcmd::heapUsedKiB).orElse(Double.NaN);
-            after[2] = ProcStat.rssKiB(backendPid);
-        });
-        double n = Math.max(1, r.verified());
-        double rss = t.measurable() ? (after[0] - rss0) / n : Double.NaN;
-        double heap = (after[1] - heap0) / n;
-        double backendRss = (after[2] - backendRss0) / n;
-        // let the closes settle before the next target
-        Thread.sleep(500);
-        return new Held(r, rss, heap, backendRss);
+        List<Long> pids = t.pids().get();
+        boolean known = !pids.isEmpty() && t.process().map(Launched::isAlive).orElse(true);
+        return new Held.Memory(known ? ProcStat.rssKiB(pids) : Double.NaN,
+                t.jvmPid().map(Jcmd::heapUsedKiB).orElse(Double.NaN),
+                direct.map(DirectBuffers::usedKiB).orElse(Double.NaN),
+                known ? ProcStat.threads(pids) : -1);
     }
 
     private static void verifyEcho(Clients clients, Target t, boolean text, URI uri, Optional<String> token) throws Exception {

@@ -23,25 +23,21 @@ import java.util.Set;
  * @param nginx           the nginx binary, when {@code --with-nginx} asked for it
  * @param peers           the other proxies by name, in the order given
  * @param peerPids        the processes of some of those peers, by name
- * @param wsgateJar       the demo gateway jar; empty when wsgate is skipped
+ * @param gateways        the demo gateways ({@code wsgate} and the variants), their jar and common arguments
  * @param notes           lines for the report's notes (why wsgate was skipped)
  * @param jwtSecret       the HMAC-256 secret of the driver's tokens
  * @param jwtPath         the gateway path of the route with a JWT policy
  * @param jwtPathGiven    whether {@code --jwt-path} was given
- * @param wsgateArgs      extra gateway arguments, {@code {backend}} not yet replaced
- * @param wsgateJvmArgs   extra gateway JVM arguments
- * @param wsgateAccessLog whether the gateway's access log stays on
  */
 record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peers, Map<String, Long> peerPids,
-                  Optional<Path> wsgateJar, List<String> notes, String jwtSecret, String jwtPath, boolean jwtPathGiven,
-                  List<String> wsgateArgs, List<String> wsgateJvmArgs, boolean wsgateAccessLog) {
+                  Gateways gateways, List<String> notes, String jwtSecret, String jwtPath, boolean jwtPathGiven) {
 
     /** The options that take no value. */
     static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "wsgate-access-log", "help");
     /** The options that take one. */
     static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "prime-max", "rate",
             "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "wsgate-jar", "wsgate-arg",
-            "wsgate-jvm-arg", "jwt-secret", "jwt-path", "driver-core", "server-core");
+            "wsgate-jvm-arg", "variant", "jwt-secret", "jwt-path", "driver-core", "server-core");
 
     static final String USAGE = """
             usage: java -jar wsgate-bench/target/wsgate-bench.jar run [options]
@@ -49,12 +45,16 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
               --with-nginx              also start nginx (Debian's package) twice: default and 64 KiB proxy buffers
               --peer NAME=ws://H:P/path another proxy in front of the echo backend (repeatable)
               --peer-pid NAME=PID       that peer's process, to report its CPU and memory
-              --no-wsgate               skip wsgate (default: wsgate-examples/target/wsgate-demo.jar)
-              --wsgate-jar PATH         the demo gateway jar
-              --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL);
+              --no-wsgate               skip the demo gateway as it is (its --variant targets still run)
+              --wsgate-jar PATH         the demo gateway jar (default: wsgate-examples/target/wsgate-demo.jar)
+              --wsgate-arg ARG          extra argument for every gateway (repeatable; {backend} = the echo backend's ws:// URL);
                                         --route or --config here replaces the generated gateway file (then /echo must exist)
-              --wsgate-jvm-arg ARG      extra JVM argument for the gateway (heap is fixed at -Xms1g -Xmx1g)
-              --wsgate-access-log       keep the gateway's access log (off by default, as nginx's access_log is)
+              --wsgate-jvm-arg ARG      extra JVM argument for every gateway (heap: -Xms1g -Xmx1g, unless -Xmx or -Xms is given)
+              --variant NAME=ARGS       one more gateway target, with these extra arguments (space-separated; those
+                                        starting with one dash, -Xmx64m -XX:... -D..., go to the JVM, the rest to the
+                                        demo), e.g. --variant 'connector=--connector dedicated'; repeatable. A variant
+                                        that does not start, or fails in the concurrency mode, is reported, not fatal
+              --wsgate-access-log       keep the gateways' access log (off by default, as nginx's access_log is)
               --jwt-path PATH           wsgate path of the route with a JWT policy, used by handshake-jwt (default /echo-jwt,
                                         which the generated gateway file declares; with --route or --config in --wsgate-arg,
                                         give it yourself, or the token is only carried on /echo)
@@ -112,28 +112,16 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
             }
             peerPids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
         }
-        Optional<Path> wsgateJar = Optional.empty();
         List<String> notes = new ArrayList<>();
-        if (!opts.flag("no-wsgate")) {
-            Path jar = opts.value("wsgate-jar").map(Path::of).orElseGet(RunOptions::defaultDemoJar);
-            if (Files.isRegularFile(jar)) {
-                wsgateJar = Optional.of(jar);
-            } else if (opts.value("wsgate-jar").isPresent()) {
-                throw new UsageException("--wsgate-jar " + jar + ": no such file");
-            } else {
-                String note = "wsgate skipped: the demo gateway " + jar + " does not exist yet "
-                        + "(build it with: mvn -B -o package -DskipTests -pl wsgate-examples -am)";
-                notes.add(note);
-                System.err.println(note);
-            }
-        }
+        Set<String> reserved = new java.util.HashSet<>(Set.of("direct", "nginx-default", "nginx-64k"));
+        reserved.addAll(peers.keySet());
+        Gateways gateways = Gateways.from(opts, reserved, true, notes);
 
         String jwtSecret = opts.value("jwt-secret").orElse(JwtRoute.DEFAULT_SECRET);
         if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new UsageException("--jwt-secret must be at least 32 bytes (HS256 keys shorter than the hash are refused by wsgate)");
         }
-        List<String> wsgateArgs = opts.values("wsgate-arg");
-        boolean userRouting = userRouting(wsgateArgs);
+        boolean userRouting = gateways.userRouting();
         String jwtPath = opts.value("jwt-path").orElse(userRouting ? "/echo" : JwtRoute.DEFAULT_PATH);
         if (!jwtPath.startsWith("/")) {
             throw new UsageException("--jwt-path must start with '/', got '" + jwtPath + "'");
@@ -143,27 +131,7 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
                     + JwtRoute.DEFAULT_PATH + ")");
         }
         return new RunOptions(settings, nginx, Collections.unmodifiableMap(peers), Collections.unmodifiableMap(peerPids),
-                wsgateJar, List.copyOf(notes), jwtSecret, jwtPath, opts.value("jwt-path").isPresent(),
-                List.copyOf(wsgateArgs), List.copyOf(opts.values("wsgate-jvm-arg")), opts.flag("wsgate-access-log"));
-    }
-
-    /**
-     * @return whether the extra gateway arguments declare the routing themselves ({@code --config} or
-     *         {@code --route}); otherwise the gateway runs from a generated file with the {@code /echo}
-     *         route and a JWT route
-     */
-    boolean userRouting() {
-        return userRouting(wsgateArgs);
-    }
-
-    /** @return whether the extra gateway arguments name a gateway file of their own */
-    boolean userConfig() {
-        return wsgateArgs.stream().anyMatch(a -> a.equals("--config") || a.startsWith("--config="));
-    }
-
-    private static boolean userRouting(List<String> wsgateArgs) {
-        return wsgateArgs.stream().anyMatch(a -> a.equals("--config") || a.startsWith("--config=")
-                || a.equals("--route") || a.startsWith("--route="));
+                gateways, List.copyOf(notes), jwtSecret, jwtPath, opts.value("jwt-path").isPresent());
     }
 
     /** @return the demo gateway jar of this checkout, found from the working directory or from the bench jar */

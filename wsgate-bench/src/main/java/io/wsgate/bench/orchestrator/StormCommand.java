@@ -28,8 +28,6 @@ import static io.wsgate.bench.orchestrator.Orchestrator.progress;
  */
 public final class StormCommand {
 
-    private static final Pattern LISTENING = Pattern.compile("wsgate listening on ws://(\\S+?):(\\d+)");
-
     static final String USAGE = """
             usage: java -jar wsgate-bench/target/wsgate-bench.jar storm [options]
               --clients N               clients per storm (default 5000)
@@ -41,7 +39,8 @@ public final class StormCommand {
               --no-wsgate               skip the demo gateway as it is (its --variant targets still run)
               --wsgate-jar PATH         the demo gateway jar (default: wsgate-examples/target/wsgate-demo.jar)
               --wsgate-arg ARG          extra argument for every gateway (repeatable)
-              --wsgate-jvm-arg ARG      extra JVM argument for every gateway (repeatable; heap: -Xms1g -Xmx1g)
+              --wsgate-jvm-arg ARG      extra JVM argument for every gateway (repeatable; heap: -Xms1g -Xmx1g, unless
+                                        -Xmx or -Xms is given)
               --variant NAME=ARGS       one more gateway target, with these extra arguments (space-separated; those
                                         starting with one dash, -XX:... -D..., go to the JVM, the rest to the demo),
                                         e.g. --variant 'aq50=--accept-queue 50'; repeatable
@@ -51,8 +50,8 @@ public final class StormCommand {
               --no-pin                  do not pin processes with taskset
             """;
 
-    /** A proxy to storm: a name, and how to start a fresh one. */
-    record Subject(String name, Target.Kind kind, List<String> demoArgs, List<String> jvmArgs) {
+    /** A proxy to storm: a name, and, for a gateway, how to start a fresh one. */
+    record Subject(String name, Target.Kind kind, Optional<Gateways.Variant> gateway) {
     }
 
     private StormCommand() {
@@ -88,13 +87,10 @@ public final class StormCommand {
             nginx = Optional.of(Nginx.find().orElseThrow(() -> new UsageException(
                     "--with-nginx: no nginx on the PATH or at /usr/sbin/nginx (apt-get install -y nginx)")));
         }
-        List<Subject> subjects = subjects(opts);
-        Path jar = opts.value("wsgate-jar").map(Path::of).orElseGet(RunOptions::defaultDemoJar);
-        if (subjects.stream().anyMatch(s -> s.kind() == Target.Kind.WSGATE) && !Files.isRegularFile(jar)) {
-            throw new UsageException("no demo gateway at " + jar + " (build it: mvn -B -o package -DskipTests "
-                    + "-pl wsgate-examples,wsgate-bench -am; or give --wsgate-jar, or --no-wsgate)");
-        }
-        nginx.ifPresent(n -> subjects.add(new Subject("nginx", Target.Kind.NGINX, List.of(), List.of())));
+        Gateways gateways = Gateways.from(opts, Set.of("direct", "nginx"), false, new ArrayList<>());
+        List<Subject> subjects = new ArrayList<>();
+        gateways.variants().forEach(v -> subjects.add(new Subject(v.name(), Target.Kind.WSGATE, Optional.of(v))));
+        nginx.ifPresent(n -> subjects.add(new Subject("nginx", Target.Kind.NGINX, Optional.empty())));
         boolean pin = !opts.flag("no-pin");
         List<String> serverPin = pin ? List.of("taskset", "-c", Integer.toString(opts.intValue("server-core", 1))) : List.of();
         if (pin) {
@@ -120,13 +116,13 @@ public final class StormCommand {
             }
             Map<String, List<StormReport.Measured>> results = new LinkedHashMap<>();
             List<Subject> all = new ArrayList<>();
-            all.add(new Subject("direct", Target.Kind.DIRECT, List.of(), List.of()));
+            all.add(new Subject("direct", Target.Kind.DIRECT, Optional.empty()));
             all.addAll(subjects);
             all.forEach(s -> results.put(s.name(), new ArrayList<>()));
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < all.size(); k++) {
                     Subject s = all.get((k + round) % all.size());
-                    StormReport.Measured m = once(s, opts, jar, nginx, serverPin, javaBin, work, backendPort, direct,
+                    StormReport.Measured m = once(s, gateways, nginx, serverPin, javaBin, work, backendPort, direct,
                             driver, clients, inFlight, timeout, echo.pid());
                     results.get(s.name()).add(m);
                     progress(String.format(java.util.Locale.ROOT, "storm: round %d %s: %s", round + 1, s.name(), m.summary()));
@@ -138,7 +134,7 @@ public final class StormCommand {
         return 0;
     }
 
-    private static StormReport.Measured once(Subject s, Args opts, Path jar, Optional<Path> nginx, List<String> serverPin,
+    private static StormReport.Measured once(Subject s, Gateways gateways, Optional<Path> nginx, List<String> serverPin,
                                              String javaBin, Path work, int backendPort, URI direct, Clients driver,
                                              int clients, int inFlight, Duration timeout, long backendPid) throws Exception {
         long launched = System.nanoTime();
@@ -158,19 +154,12 @@ public final class StormCommand {
                     pids = ProcStat.withChildren(process.pid());
                 }
                 default -> {
-                    List<String> cmd = new ArrayList<>(serverPin);
-                    cmd.addAll(List.of(javaBin, "-Xms1g", "-Xmx1g"));
-                    if (!opts.flag("wsgate-access-log")) {
-                        cmd.add("-Dorg.slf4j.simpleLogger.log.wsgate.access=warn");
-                    }
-                    cmd.addAll(opts.values("wsgate-jvm-arg"));
-                    cmd.addAll(s.jvmArgs());
-                    cmd.addAll(List.of("-jar", jar.toString(), "--port", "0", "--route", "/echo=" + direct));
-                    cmd.addAll(opts.values("wsgate-arg"));
-                    cmd.addAll(s.demoArgs());
-                    Launched.Started gw = Launched.start(s.name(), cmd, work, LISTENING, Duration.ofSeconds(60));
+                    // not pre-touched: a storm's start time is part of what it measures
+                    List<String> cmd = gateways.command(s.gateway().orElseThrow(), serverPin, javaBin, false,
+                            List.of("--route", "/echo=" + direct), "ws://127.0.0.1:" + backendPort);
+                    Launched.Started gw = Gateways.start(s.name(), cmd, work);
                     process = gw.process();
-                    uri = URI.create("ws://127.0.0.1:" + gw.ready().group(2) + "/echo");
+                    uri = URI.create(Gateways.base(gw) + "/echo");
                     pids = List.of(process.pid());
                 }
             }
@@ -194,34 +183,5 @@ public final class StormCommand {
                 process.close();
             }
         }
-    }
-
-    /** The gateway targets: "wsgate" (unless --no-wsgate) and each --variant. */
-    private static List<Subject> subjects(Args opts) {
-        List<Subject> subjects = new ArrayList<>();
-        if (!opts.flag("no-wsgate")) {
-            subjects.add(new Subject("wsgate", Target.Kind.WSGATE, List.of(), List.of()));
-        }
-        for (String v : opts.values("variant")) {
-            int eq = v.indexOf('=');
-            if (eq < 1) {
-                throw new UsageException("--variant needs NAME=ARGS, got '" + v + "'");
-            }
-            String name = v.substring(0, eq);
-            if (name.equals("wsgate") || name.equals("nginx") || name.equals("direct")
-                    || subjects.stream().anyMatch(s -> s.name().equals(name))) {
-                throw new UsageException("--variant: the name '" + name + "' is taken");
-            }
-            List<String> demo = new ArrayList<>();
-            List<String> jvm = new ArrayList<>();
-            for (String token : v.substring(eq + 1).trim().split("\\s+")) {
-                if (token.isEmpty()) {
-                    continue;
-                }
-                (token.length() > 1 && token.charAt(0) == '-' && token.charAt(1) != '-' ? jvm : demo).add(token);
-            }
-            subjects.add(new Subject(name, Target.Kind.WSGATE, List.copyOf(demo), List.copyOf(jvm)));
-        }
-        return subjects;
     }
 }

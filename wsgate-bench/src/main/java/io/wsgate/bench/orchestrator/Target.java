@@ -15,14 +15,16 @@ import java.util.function.Supplier;
  * @param jwtUri  the URL for the handshake-with-JWT mode (the same unless wsgate has a JWT route)
  * @param pids    the processes whose CPU time and memory count as the proxy's (none for direct)
  * @param jvmPid  the JVM to ask for heap figures, when the proxy is one
+ * @param process the process the orchestrator started for it (its liveness and its log), if it did
  */
-public record Target(String name, Kind kind, URI uri, URI jwtUri, Supplier<List<Long>> pids, Optional<Long> jvmPid) {
+public record Target(String name, Kind kind, URI uri, URI jwtUri, Supplier<List<Long>> pids, Optional<Long> jvmPid,
+                     Optional<Launched> process) {
 
     /** What a target is. */
     public enum Kind {
         /** The echo backend, with nothing in front. */
         DIRECT,
-        /** wsgate's demo gateway in its own JVM. */
+        /** wsgate's demo gateway in its own JVM ({@code wsgate} or a variant). */
         WSGATE,
         /** nginx started by the orchestrator. */
         NGINX,
@@ -38,6 +40,7 @@ public record Target(String name, Kind kind, URI uri, URI jwtUri, Supplier<List<
         Objects.requireNonNull(jwtUri, "jwtUri");
         Objects.requireNonNull(pids, "pids");
         Objects.requireNonNull(jvmPid, "jvmPid");
+        Objects.requireNonNull(process, "process");
     }
 
     /** @return whether the proxy's processes are known (CPU and memory can be reported) */
