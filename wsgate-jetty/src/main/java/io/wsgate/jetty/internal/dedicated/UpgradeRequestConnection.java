@@ -36,11 +36,13 @@ import java.util.concurrent.TimeUnit;
  * so that the client reads the answer rather than a reset: at most {@link #LINGER_BYTES} and for at most
  * {@link #LINGER_MILLIS}, then it closes.
  *
- * <p>Threads: one thread reads at a time (the end point's fill interest); the gateway calls {@link #reject} or
+ * <p>Threads: its reads are non-blocking (parsing, and handing the request to the gateway, whose handshake does not
+ * block), so the selector runs them itself rather than handing each to the pool. One thread reads at a time (the end
+ * point's fill interest); the gateway calls {@link #reject} or
  * {@link #upgrade} once, on the thread that decided, when this connection reads nothing. The read buffer is
  * released by whoever ends last, the reader or the close, under this object's monitor.
  */
-public final class UpgradeRequestConnection extends AbstractConnection implements Connection.UpgradeFrom, ClientHandshake {
+public final class UpgradeRequestConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeFrom, ClientHandshake {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeRequestConnection.class);
     /** How much a client may still send after its error response before the connection is closed anyway. */
