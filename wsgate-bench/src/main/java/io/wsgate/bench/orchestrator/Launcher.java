@@ -93,7 +93,8 @@ final class Launcher {
         }
         for (Map.Entry<String, URI> peer : o.peers().entrySet()) {
             Long pid = o.peerPids().get(peer.getKey());
-            targets.add(new Target(peer.getKey(), Target.Kind.PEER, peer.getValue(), peer.getValue(),
+            targets.add(new Target(peer.getKey(), Target.Kind.PEER, peer.getValue(),
+                    o.peerJwt().getOrDefault(peer.getKey(), peer.getValue()),
                     pid == null ? List::of : () -> ProcStat.withChildren(pid), Optional.empty()));
         }
         return new Started(List.copyOf(targets), backendPid, notes);

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param nginx           the nginx binary, when {@code --with-nginx} asked for it
  * @param peers           the other proxies by name, in the order given
  * @param peerPids        the processes of some of those peers, by name
+ * @param peerJwt         the URL handshake-jwt uses for some of those peers, by name (a route of theirs that checks
+ *                        the token); the others carry it on their URL
  * @param wsgateJar       the demo gateway jar; empty when wsgate is skipped
  * @param notes           lines for the report's notes (why wsgate was skipped)
  * @param jwtSecret       the HMAC-256 secret of the driver's tokens
@@ -33,6 +35,7 @@ import java.util.Set;
  * @param wsgateAccessLog whether the gateway's access log stays on
  */
 record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peers, Map<String, Long> peerPids,
+                  Map<String, URI> peerJwt,
                   Optional<Path> wsgateJar, List<String> notes, String jwtSecret, String jwtPath, boolean jwtPathGiven,
                   List<String> wsgateArgs, List<String> wsgateJvmArgs, boolean wsgateAccessLog) {
 
@@ -40,7 +43,7 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
     static final Set<String> FLAGS = Set.of("quick", "full", "with-nginx", "no-wsgate", "no-pin", "binary", "wsgate-access-log", "help");
     /** The options that take one. */
     static final Set<String> VALUED = Set.of("modes", "rounds", "warmup", "measure", "prime", "prime-max", "rate",
-            "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "wsgate-jar", "wsgate-arg",
+            "connections", "parallel", "pairs", "source-addresses", "peer", "peer-pid", "peer-jwt", "wsgate-jar", "wsgate-arg",
             "wsgate-jvm-arg", "jwt-secret", "jwt-path", "driver-core", "server-core");
 
     static final String USAGE = """
@@ -49,6 +52,8 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
               --with-nginx              also start nginx (Debian's package) twice: default and 64 KiB proxy buffers
               --peer NAME=ws://H:P/path another proxy in front of the echo backend (repeatable)
               --peer-pid NAME=PID       that peer's process, to report its CPU and memory
+              --peer-jwt NAME=ws://H:P/path   that peer's URL for handshake-jwt (a route that checks the token; checked
+                                        with it, as wsgate's JWT route is; default: the token is carried on --peer's URL)
               --no-wsgate               skip wsgate (default: wsgate-examples/target/wsgate-demo.jar)
               --wsgate-jar PATH         the demo gateway jar
               --wsgate-arg ARG          extra argument for the demo gateway (repeatable; {backend} = the echo backend's ws:// URL);
@@ -112,6 +117,18 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
             }
             peerPids.put(p.substring(0, eq), Long.parseLong(p.substring(eq + 1)));
         }
+        Map<String, URI> peerJwt = new LinkedHashMap<>();
+        for (String p : opts.values("peer-jwt")) {
+            int eq = p.indexOf('=');
+            if (eq <= 0 || !peers.containsKey(p.substring(0, eq))) {
+                throw new UsageException("--peer-jwt wants NAME=ws://HOST:PORT/path of a --peer, got '" + p + "'");
+            }
+            URI uri = URI.create(p.substring(eq + 1));
+            if (!"ws".equals(uri.getScheme())) {
+                throw new UsageException("--peer-jwt " + p.substring(0, eq) + ": only ws:// URLs are supported");
+            }
+            peerJwt.put(p.substring(0, eq), uri);
+        }
         Optional<Path> wsgateJar = Optional.empty();
         List<String> notes = new ArrayList<>();
         if (!opts.flag("no-wsgate")) {
@@ -143,6 +160,7 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
                     + JwtRoute.DEFAULT_PATH + ")");
         }
         return new RunOptions(settings, nginx, Collections.unmodifiableMap(peers), Collections.unmodifiableMap(peerPids),
+                Collections.unmodifiableMap(peerJwt),
                 wsgateJar, List.copyOf(notes), jwtSecret, jwtPath, opts.value("jwt-path").isPresent(),
                 List.copyOf(wsgateArgs), List.copyOf(opts.values("wsgate-jvm-arg")), opts.flag("wsgate-access-log"));
     }
