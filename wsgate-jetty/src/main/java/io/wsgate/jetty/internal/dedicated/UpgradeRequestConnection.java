@@ -258,8 +258,9 @@ public final class UpgradeRequestConnection extends AbstractConnection implement
     /** Writes an error response, then shuts the output and reads until the client leaves. */
     private void writeError(ByteBuffer response) {
         getEndPoint().write(Callback.from(() -> {
-            getEndPoint().shutdownOutput();
+            // the linger's clock starts before the client can read the end of the response
             Scheduler.Task task = connector.getScheduler().schedule(getEndPoint()::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            getEndPoint().shutdownOutput();
             boolean wasClosed;
             synchronized (this) {
                 discarding = true;
