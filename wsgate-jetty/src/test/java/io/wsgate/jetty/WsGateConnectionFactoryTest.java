@@ -8,15 +8,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-import static io.wsgate.jetty.RawFrames.MASK;
-import static io.wsgate.jetty.RawFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What only the dedicated connector does (the suites parameterized over {@link Mount} show it does what the
- * Handler does): every error ends the connection, the bytes behind a handshake are the client's first frames,
- * a request for HTTP/2 is answered and closed, one factory serves one connector.
+ * Handler does, {@link ClientUpgradeTest} that its 101 is the Handler's): every error ends the connection, a
+ * request for HTTP/2 is answered and closed, one factory serves one connector.
  */
 class WsGateConnectionFactoryTest extends GatewayTestBase {
 
@@ -50,28 +48,6 @@ class WsGateConnectionFactoryTest extends GatewayTestBase {
             String head = readHead(in);
             assertThat(head).startsWith("HTTP/1.1 404 ").contains("Connection: close\r\n").contains("Content-Length: ");
             assertThat(in.read()).as("no body").isEqualTo(-1);
-        }
-    }
-
-    @Test
-    void framesSentRightBehindTheHandshakeAreRelayed() throws Exception {
-        startGateway(api("echo", "/echo", "/backend").build());
-        try (Socket s = new Socket("127.0.0.1", gatewayPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            byte[] head = upgradeRequest("/echo").getBytes(StandardCharsets.ISO_8859_1);
-            byte[] early = frame(0x81, "early".getBytes(StandardCharsets.UTF_8), MASK);
-            byte[] both = java.util.Arrays.copyOf(head, head.length + early.length);
-            System.arraycopy(early, 0, both, head.length, early.length);
-            out.write(both);
-            out.flush();
-            InputStream in = s.getInputStream();
-            String response = readHead(in);
-            assertThat(response).startsWith("HTTP/1.1 101 ")
-                    .contains("Sec-WebSocket-Accept: " + RawFrames.accept("dGhlIHNhbXBsZSBub25jZQ==") + "\r\n");
-            assertThat(new String(RawFrames.read(in).payload(), StandardCharsets.UTF_8)).isEqualTo("early");
-            out.write(frame(0x88, RawFrames.close(1000, new byte[0]), MASK));
-            assertThat(RawFrames.readUntilClose(in).closeCode()).isEqualTo(1000);
         }
     }
 

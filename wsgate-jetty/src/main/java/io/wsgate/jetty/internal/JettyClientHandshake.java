@@ -9,7 +9,11 @@ import io.wsgate.core.transport.TransportSide;
 import io.wsgate.jetty.internal.relay.RelayConnection;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -29,9 +33,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * The client port of one Jetty request: writes the gateway's error response, or has Jetty's
- * {@link Handshaker} write the 101 (HTTP/1.1) or 200 (an HTTP/2 stream) and puts a
- * {@link RelayConnection} on the upgraded end point in place of websocket-core's connection.
+ * The client port of one Jetty request: writes the gateway's error response, or the upgrade and puts a
+ * {@link RelayConnection} on the upgraded end point: the 101 itself on HTTP/1.1; on an HTTP/2 stream,
+ * Jetty's {@link Handshaker} writes the 200 and the relay takes the place of websocket-core's connection.
  * It decides nothing: the gateway calls it once, when it has decided.
  */
 final class JettyClientHandshake implements ClientHandshake {
@@ -62,27 +66,55 @@ final class JettyClientHandshake implements ClientHandshake {
 
     @Override
     public CompletionStage<TransportSide> upgrade(String subprotocol, ApiLimits limits) {
+        return PassthroughFlow.isWebSocketOverHttp2(request) ? upgradeStream(subprotocol, limits)
+                : switchProtocols(subprotocol, limits);
+    }
+
+    /**
+     * HTTP/1.1: writes the 101 ({@link SwitchingProtocols}) and hands Jetty the relay connection as the request's
+     * upgrade connection. Once the 101 is written and the exchange complete, Jetty's HTTP/1.1 stream upgrades the
+     * end point to it (the bytes the client sent behind its request go to it) and opens it, which completes the
+     * returned stage. Nothing else is needed: Jetty's generator writes a 1xx without a body length, and does not
+     * shut the output after it when the request holds an upgrade connection. websocket-core's handshaker is not
+     * used here: the gateway has checked the request, and its session, connection and extension stack would be
+     * thrown away.
+     */
+    private CompletionStage<TransportSide> switchProtocols(String subprotocol, ApiLimits limits) {
+        CompletableFuture<TransportSide> opened = new CompletableFuture<>();
+        try {
+            ConnectionMetaData connection = request.getConnectionMetaData();
+            Connector connector = connection.getConnector();
+            RelayConnection relay = new RelayConnection(connection.getConnection().getEndPoint(), Peer.CLIENT, limits,
+                    connector.getByteBufferPool(), components.getExecutor(), scheduler, opened::complete);
+            relay.addEventListeners(connector.getEventListeners());
+            // Jetty upgrades in its stream's completion, on this stream or not at all: whatever ends the
+            // exchange without an upgrade (a failed write, an abort) ends the stage too, so no backend waits
+            request.addHttpStreamWrapper(stream -> new UpgradeOutcome(stream, opened));
+            response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);
+            SwitchingProtocols.addTo(response.getHeaders(), request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_KEY), subprotocol);
+            request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, relay);
+        } catch (Throwable x) {
+            return failed(x, opened);
+        }
+        response.write(true, null, written(opened));
+        return opened;
+    }
+
+    /**
+     * HTTP/2 (RFC 8441): Jetty's handshaker answers 200 on the stream, and its connection is replaced by a
+     * relay connection on the stream's end point ({@link RelayUpgrades#clientRequest}).
+     */
+    private CompletionStage<TransportSide> upgradeStream(String subprotocol, ApiLimits limits) {
         CompletableFuture<TransportSide> opened = new CompletableFuture<>();
         Function<EndPoint, RelayConnection> side = endPoint -> new RelayConnection(endPoint, Peer.CLIENT, limits,
                 request.getConnectionMetaData().getConnector().getByteBufferPool(), components.getExecutor(),
                 scheduler, opened::complete);
-        Callback written = Callback.from(callback::succeeded, x -> {
-            opened.completeExceptionally(x);
-            callback.failed(x);
-        });
         boolean done;
         try {
             done = handshaker.upgradeRequest(new Negotiator(subprotocol), RelayUpgrades.clientRequest(request, side),
-                    response, written, components, null);
+                    response, written(opened), components, null);
         } catch (Throwable x) {
-            LOG.debug("client upgrade failed", x);
-            if (!response.isCommitted()) {
-                Response.writeError(request, response, callback, 500);
-            } else {
-                callback.failed(x);
-            }
-            opened.completeExceptionally(x);
-            return opened;
+            return failed(x, opened);
         }
         if (!done) {
             // the gateway's own check accepts nothing Jetty's handshaker refuses; should they ever disagree,
@@ -91,6 +123,28 @@ final class JettyClientHandshake implements ClientHandshake {
             Response.writeError(request, response, callback, 500);
             opened.completeExceptionally(new IllegalStateException("the upgrade was refused by Jetty's handshaker"));
         }
+        return opened;
+    }
+
+    /** @return completes the request's callback when the upgrade's response is written; a failure fails the stage too */
+    private Callback written(CompletableFuture<TransportSide> opened) {
+        return Callback.from(callback::succeeded, x -> {
+            opened.completeExceptionally(x);
+            callback.failed(x);
+        });
+    }
+
+    /** The upgrade could not be prepared: 500 if nothing was written yet; the stage fails. */
+    private CompletionStage<TransportSide> failed(Throwable x, CompletableFuture<TransportSide> opened) {
+        LOG.debug("client upgrade failed", x);
+        if (!response.isCommitted()) {
+            request.removeAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE);
+            response.reset();
+            Response.writeError(request, response, callback, 500);
+        } else {
+            callback.failed(x);
+        }
+        opened.completeExceptionally(x);
         return opened;
     }
 
@@ -112,6 +166,40 @@ final class JettyClientHandshake implements ClientHandshake {
         byte[] body = error.bodyBytes();
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * The HTTP/1.1 stream of an upgrade: Jetty's own completes the exchange and, when the 101 was written, upgrades
+     * the end point to the relay connection and opens it, on the completing thread. If that left the stage
+     * undone, there was no upgrade: the stage fails, so that the gateway closes the backend.
+     */
+    private static final class UpgradeOutcome extends HttpStream.Wrapper {
+        private final CompletableFuture<TransportSide> opened;
+
+        UpgradeOutcome(HttpStream stream, CompletableFuture<TransportSide> opened) {
+            super(stream);
+            this.opened = opened;
+        }
+
+        @Override
+        public void succeeded() {
+            try {
+                super.succeeded();
+            } finally {
+                if (!opened.isDone()) {
+                    opened.completeExceptionally(new IllegalStateException("the exchange completed without the upgrade"));
+                }
+            }
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            try {
+                super.failed(x);
+            } finally {
+                opened.completeExceptionally(x);
+            }
+        }
     }
 
     /**

@@ -13,10 +13,11 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import java.util.function.Function;
 
 /**
- * Puts a {@link RelayConnection} on the client's end point where Jetty's server handshake would put
- * a websocket-core {@link WebSocketConnection}: Jetty still reads and checks the client's upgrade
- * request and writes the 101; what runs on the connection afterwards is the gateway's. (The
- * backend's handshake is the gateway's own: {@link io.wsgate.jetty.internal.backend.BackendHandshake}.)
+ * Puts a {@link RelayConnection} on an HTTP/2 stream's end point where Jetty's server handshake (RFC 8441)
+ * would put a websocket-core {@link WebSocketConnection}: Jetty still checks the client's extended CONNECT
+ * and answers it; what runs on the stream afterwards is the gateway's. (On HTTP/1.1 the gateway writes the
+ * 101 itself: {@link JettyClientHandshake}; the backend's handshake is the gateway's own too:
+ * {@link io.wsgate.jetty.internal.backend.BackendHandshake}.)
  */
 final class RelayUpgrades {
 
@@ -50,9 +51,8 @@ final class RelayUpgrades {
     };
 
     /**
-     * Wraps the client's request so that the connection Jetty's handshaker makes for it (HTTP/1.1
-     * and HTTP/2 alike: both hand it over as the request's upgrade attribute) is replaced by a
-     * relay connection on the same end point.
+     * Wraps the client's request so that the connection Jetty's handshaker makes for its stream (handed
+     * over as the request's upgrade attribute) is replaced by a relay connection on the same end point.
      *
      * @param request the client's upgrade request
      * @param side    makes the client side's connection on the upgraded end point

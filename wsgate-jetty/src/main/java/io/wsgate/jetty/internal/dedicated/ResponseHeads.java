@@ -1,6 +1,9 @@
 package io.wsgate.jetty.internal.dedicated;
 
 import io.wsgate.api.Headers;
+import io.wsgate.jetty.internal.SwitchingProtocols;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 
 import java.nio.ByteBuffer;
@@ -16,15 +19,16 @@ final class ResponseHeads {
     }
 
     /**
-     * @param accept      the {@code Sec-WebSocket-Accept} value for the client's key
+     * @param key         the client's {@code Sec-WebSocket-Key}
      * @param subprotocol the subprotocol the backend chose; empty for none
-     * @return the 101 response
+     * @return the 101 response, with the headers of {@link SwitchingProtocols}
      */
-    static ByteBuffer switching(String accept, String subprotocol) {
-        StringBuilder s = new StringBuilder(160).append("HTTP/1.1 101 Switching Protocols\r\n")
-                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ").append(accept).append("\r\n");
-        if (!subprotocol.isEmpty()) {
-            s.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
+    static ByteBuffer switching(String key, String subprotocol) {
+        HttpFields.Mutable headers = HttpFields.build(4);
+        SwitchingProtocols.addTo(headers, key, subprotocol);
+        StringBuilder s = new StringBuilder(160).append("HTTP/1.1 101 Switching Protocols\r\n");
+        for (HttpField h : headers) {
+            s.append(h.getName()).append(": ").append(h.getValue()).append("\r\n");
         }
         return ascii(s.append("\r\n"));
     }

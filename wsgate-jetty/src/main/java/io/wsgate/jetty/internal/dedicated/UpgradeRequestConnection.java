@@ -3,7 +3,6 @@ package io.wsgate.jetty.internal.dedicated;
 import io.wsgate.api.ApiLimits;
 import io.wsgate.core.transport.ClientHandshake;
 import io.wsgate.core.transport.ErrorResponse;
-import io.wsgate.core.transport.HandshakeRules;
 import io.wsgate.core.transport.Peer;
 import io.wsgate.core.transport.TransportSide;
 import io.wsgate.jetty.internal.relay.RelayConnection;
@@ -226,7 +225,7 @@ public final class UpgradeRequestConnection extends AbstractConnection.NonBlocki
     @Override
     public CompletionStage<TransportSide> upgrade(String subprotocol, ApiLimits limits) {
         CompletableFuture<TransportSide> opened = new CompletableFuture<>();
-        ByteBuffer switching = ResponseHeads.switching(HandshakeRules.acceptFor(head.key()), subprotocol);
+        ByteBuffer switching = ResponseHeads.switching(head.key(), subprotocol);
         getEndPoint().write(Callback.from(() -> switchTo(limits, opened), x -> {
             LOG.debug("writing the 101 failed", x);
             opened.completeExceptionally(x);
