@@ -56,9 +56,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
 
     /** How the gateway is served on its port ({@code --connector}). */
     public enum Connector {
-        /** Jetty's HTTP connection and {@code WsGateHandler} (HTTP/2 too, with TLS; the console). */
+        /** Jetty's HTTP connection and {@code WsGateHandler} (HTTP/2 too, with TLS; the console); the default with the console. */
         HANDLER,
-        /** {@code WsGateConnectionFactory}: the gateway reads the upgrade and writes the 101 itself; HTTP/1.1 only. */
+        /** {@code WsGateConnectionFactory}: the gateway reads the upgrade and writes the 101 itself; HTTP/1.1 only; the default. */
         DEDICATED
     }
 
@@ -89,8 +89,9 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
                                             refusal) at /console/ on the gateway's port; for development only:
                                             it lists the APIs
               --tls-keystore FILE           serve wss:// (and https:// for the console) with the key and
-                                            certificate of this PKCS12 file; HTTP/2 is offered through ALPN, so
-                                            browsers may open WebSockets over HTTP/2 (RFC 8441)
+                                            certificate of this PKCS12 file; with --connector handler, HTTP/2 is
+                                            offered through ALPN, so browsers may open WebSockets over HTTP/2
+                                            (RFC 8441)
               --tls-password-env VAR        the environment variable that holds the key store's password (it is
                                             never given on the command line); required with --tls-keystore
               --accept-queue N              listen backlog of the gateway's port: connections the kernel holds
@@ -102,11 +103,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
               --threads N                   the most threads of the gateway's pool (default 200); nothing in the
                                             gateway blocks a thread, so a few per core serve it; fewer threads
                                             take less memory in a connect burst
-              --connector handler|dedicated how the port serves the gateway: handler (default), Jetty's HTTP
-                                            connection and the gateway's Handler, HTTP/2 with TLS and the
-                                            console too; or dedicated, the gateway's own connection factory,
-                                            which reads the upgrade and writes the 101 itself (HTTP/1.1 only,
-                                            no console)
+              --connector handler|dedicated how the port serves the gateway: dedicated (the default without
+                                            --console), the gateway's own connection factory, which reads the
+                                            upgrade and writes the 101 itself (HTTP/1.1 only, faster); or
+                                            handler (the default with --console), Jetty's HTTP connection and
+                                            the gateway's Handler, HTTP/2 with TLS and the console too
               --help                        print this text
             Durations: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S).
             """;
@@ -198,7 +199,7 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         int acceptQueue = DEFAULT_ACCEPT_QUEUE;
         int warmUp = 0;
         int threads = DEFAULT_THREADS;
-        Connector connector = Connector.HANDLER;
+        Connector connector = null;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -276,6 +277,11 @@ public record DemoOptions(String host, int port, Map<String, URI> routes, long m
         }
         if (console && connector == Connector.DEDICATED) {
             throw new UsageException("--console needs --connector handler: the dedicated connector serves WebSockets only");
+        }
+        if (connector == null) {
+            // the dedicated connector unless the console needs the Handler: it takes handshakes faster, and a cold
+            // gateway through a reconnect storm sooner (wsgate-bench; see the README's Performance)
+            connector = console ? Connector.HANDLER : Connector.DEDICATED;
         }
         return new DemoOptions(host, port, routes, maxMessageSize, handshakeTimeout, idleTimeout, help, config,
                 drainTimeout, drainWindow, adminPort, console, tlsKeystore, tlsPasswordEnv, acceptQueue, warmUp,

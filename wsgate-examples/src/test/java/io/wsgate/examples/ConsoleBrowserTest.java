@@ -59,7 +59,7 @@ class ConsoleBrowserTest {
 
     @AfterEach
     void nothingLeft() {
-        Gateway gateway = demo.demo.handler().gateway();
+        Gateway gateway = demo.demo.gateway();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(gateway.openPairs()).isZero();
             assertThat(gateway.pendingHandshakes()).isZero();

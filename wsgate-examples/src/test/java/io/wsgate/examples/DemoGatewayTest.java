@@ -104,7 +104,9 @@ class DemoGatewayTest {
         assertThat(o.limits().maxMessageSize()).isEqualTo(2048);
         assertThat(o.limits().handshakeTimeout()).hasSeconds(3);
         assertThat(o.limits().idleTimeout()).hasMinutes(5);
-        assertThat(o.connector()).isEqualTo(DemoOptions.Connector.HANDLER);
+        assertThat(o.connector()).as("the default: the faster path").isEqualTo(DemoOptions.Connector.DEDICATED);
+        assertThat(DemoOptions.parse("--console").connector()).as("the console needs the Handler")
+                .isEqualTo(DemoOptions.Connector.HANDLER);
         assertThat(DemoOptions.parse("--connector", "dedicated").connector()).isEqualTo(DemoOptions.Connector.DEDICATED);
         assertThat(DemoOptions.parse("--connector=handler").connector()).isEqualTo(DemoOptions.Connector.HANDLER);
         assertThat(DemoOptions.USAGE).contains("--connector handler|dedicated");
@@ -143,7 +145,7 @@ class DemoGatewayTest {
     void startsAnEchoBackendAndRoutesEchoToIt() throws Exception {
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0"))) {
             assertThat(echo(URI.create(demo.uri() + "/echo"), "hello")).isEqualTo("hello");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
         }
     }
 
@@ -151,7 +153,7 @@ class DemoGatewayTest {
     void routesToTheBackendsGivenWithoutStartingItsOwn() throws Exception {
         try (EchoBackend backend = EchoBackend.start("127.0.0.1", 0);
              DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--route", "/chat/v1=" + backend.uri()))) {
-            assertThat(demo.handler().gateway().config().apis()).singleElement()
+            assertThat(demo.gateway().config().apis()).singleElement()
                     .satisfies(api -> assertThat(api.name()).isEqualTo("chat.v1"));
             assertThat(echo(URI.create(demo.uri() + "/chat/v1"), "via route")).isEqualTo("via route");
         }
@@ -163,7 +165,7 @@ class DemoGatewayTest {
             URI admin = demo.adminUri().orElseThrow();
             assertThat(admin.getHost()).isEqualTo("127.0.0.1");
             assertThat(echo(URI.create(demo.uri() + "/echo"), "metered")).isEqualTo("metered");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
             HttpClient http = HttpClient.newHttpClient();
 
             String health = http.send(HttpRequest.newBuilder(admin.resolve("/health")).build(),
@@ -201,13 +203,13 @@ class DemoGatewayTest {
                 return null;
             }
         }).get(10, TimeUnit.SECONDS);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 1);
 
         String line = DemoGateway.drainedLine(demo.stop());
 
         assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(line).startsWith("wsgate drained: 1 pairs, 1 closed, 0 aborted, in ").endsWith(" s");
-        assertThat(demo.handler().gateway().openPairs()).isZero();
+        assertThat(demo.gateway().openPairs()).isZero();
     }
 
     @Test
@@ -222,7 +224,7 @@ class DemoGatewayTest {
 
             assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
             assertThat(reload.body()).matches("\\{\"outcome\":\"(applied|unchanged)\".*"); // the watcher may have been first
-            assertThat(demo.handler().gateway().route("/two")).isPresent();
+            assertThat(demo.gateway().route("/two")).isPresent();
         }
     }
 }

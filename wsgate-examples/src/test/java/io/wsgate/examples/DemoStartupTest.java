@@ -59,11 +59,11 @@ class DemoStartupTest {
         assertThat(DemoWarmUp.run(40, DemoOptions.Connector.HANDLER)).isEqualTo(40);
         assertThat(DemoWarmUp.run(40, DemoOptions.Connector.DEDICATED)).isEqualTo(40);
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--warm-up", "20"))) {
-            assertThat(demo.handler().gateway().config().apis()).singleElement()
+            assertThat(demo.gateway().config().apis()).singleElement()
                     .satisfies(api -> assertThat(api.urlSuffix()).isEqualTo("/echo"));
             assertThat(echo(URI.create(demo.uri() + "/echo"), "after the warm-up")).isEqualTo("after the warm-up");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.handler().gateway().openPairs() == 0);
-            assertThat(demo.handler().gateway().pendingHandshakes()).isZero();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
+            assertThat(demo.gateway().pendingHandshakes()).isZero();
         }
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--warm-up", "20", "--connector", "dedicated"))) {
             assertThat(echo(URI.create(demo.uri() + "/echo"), "dedicated, warmed up")).isEqualTo("dedicated, warmed up");

@@ -75,7 +75,7 @@ class GatewayFileExampleTest {
                           - check-client-id: { allowed: [web] }
                     """.formatted(echo.uri()));
             try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--config", file.toString()))) {
-                assertThat(demo.handler().gateway().config().apis()).extracting(ApiDefinition::name).containsExactly("talk");
+                assertThat(demo.gateway().config().apis()).extracting(ApiDefinition::name).containsExactly("talk");
 
                 CompletableFuture<String> got = new CompletableFuture<>();
                 WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("X-Client-Id", "web")
@@ -112,7 +112,7 @@ class GatewayFileExampleTest {
                         urlSuffix: /talk
                     """.formatted(nothingListens, echo.uri()));
             try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--config", file.toString()))) {
-                GatewayConfig config = demo.handler().gateway().config();
+                GatewayConfig config = demo.gateway().config();
                 assertThat(config.limitStore().describe()).isEqualTo("redis://127.0.0.1:" + nothingListens + "/0");
                 assertThat(config.connectionLimiter().orElseThrow().isShared()).isTrue();
 
@@ -122,7 +122,7 @@ class GatewayFileExampleTest {
                         .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
                         .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse()
                                 .statusCode()).isEqualTo(503));
-                assertThat(demo.handler().gateway().pendingHandshakes()).isZero();
+                assertThat(demo.gateway().pendingHandshakes()).isZero();
             }
         }
     }

@@ -98,7 +98,7 @@ class TlsBrowserTest {
                 "return performance.getEntriesByType('navigation')[0].nextHopProtocol;");
         assertThat(protocol).as("the page came over HTTP/2 (ALPN h2)").isEqualTo("h2");
 
-        Gateway gateway = demo.demo.handler().gateway();
+        Gateway gateway = demo.demo.gateway();
         assertThat(PlainPage.openAndHold(browser, demo.gateway() + "/echo", List.of())).isEqualTo("echoed:held on ");
         assertThat(gateway.pairs()).singleElement().satisfies(pair -> {
             assertThat(pair.request().secure()).isTrue();
