@@ -52,7 +52,7 @@ record RunOptions(Settings settings, Optional<Path> nginx, Map<String, URI> peer
               --wsgate-jvm-arg ARG      extra JVM argument for every gateway (heap: -Xms1g -Xmx1g, unless -Xmx or -Xms is given)
               --variant NAME=ARGS       one more gateway target, with these extra arguments (space-separated; those
                                         starting with one dash, -Xmx64m -XX:... -D..., go to the JVM, the rest to the
-                                        demo), e.g. --variant 'connector=--connector dedicated'; repeatable. A variant
+                                        demo), e.g. --variant 'handler=--connector handler'; repeatable. A variant
                                         that does not start, or fails in the concurrency mode, is reported, not fatal
               --wsgate-access-log       keep the gateways' access log (off by default, as nginx's access_log is)
               --jwt-path PATH           wsgate path of the route with a JWT policy, used by handshake-jwt (default /echo-jwt,
