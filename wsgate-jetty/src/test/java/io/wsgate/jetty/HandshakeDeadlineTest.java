@@ -82,16 +82,8 @@ class HandshakeDeadlineTest extends GatewayTestBase {
             }
             timers.advance(Duration.ofMillis(1));
 
-            InputStream in = socket.getInputStream();
-            int read;
-            try {
-                read = in.read();
-            } catch (SocketException reset) {
-                read = -1;
-            } catch (SocketTimeoutException stillOpen) {
-                read = -2;
-            }
-            assertThat(read).as("the gateway closed the connection instead of answering").isEqualTo(-1);
+            assertThat(firstByte(socket.getInputStream())).as("the gateway closed the connection instead of answering")
+                    .isEqualTo(-1);
         }
         assertThat(backend.handshakes).as("no backend connection").isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 0);
@@ -119,15 +111,7 @@ class HandshakeDeadlineTest extends GatewayTestBase {
                     .allMatch(e -> e.getConnection().getBytesIn() > 0));
             timers.advance(DEADLINE);
 
-            int read;
-            try {
-                read = socket.getInputStream().read();
-            } catch (SocketException reset) {
-                read = -1;
-            } catch (SocketTimeoutException stillOpen) {
-                read = -2;
-            }
-            assertThat(read).as("begun, stalled, closed at its next deadline").isEqualTo(-1);
+            assertThat(firstByte(socket.getInputStream())).as("begun, stalled, closed at its next deadline").isEqualTo(-1);
         }
         assertThat(backend.handshakes).as("no backend connection").isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 0);
@@ -152,6 +136,17 @@ class HandshakeDeadlineTest extends GatewayTestBase {
         startGateway(api("echo", "/echo", "/backend").build());
         assertThatThrownBy(() -> HandshakeDeadline.install(gatewayServer.getConnectors()[0], Duration.ZERO))
                 .hasMessageContaining("positive");
+    }
+
+    /** @return the first byte read, -1 when the gateway closed (or reset) the connection, -2 when it stayed open */
+    private static int firstByte(InputStream in) throws java.io.IOException {
+        try {
+            return in.read();
+        } catch (SocketException reset) {
+            return -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return -2;
+        }
     }
 
     /**
