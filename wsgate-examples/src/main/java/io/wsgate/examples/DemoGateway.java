@@ -34,10 +34,10 @@ import java.util.function.UnaryOperator;
  * starts an embedded echo backend and routes {@code /echo} to it.
  * Prints {@code wsgate listening on ws://HOST:PORT} once it accepts connections, and with {@code --admin-port}
  * {@code wsgate admin on http://127.0.0.1:PORT} (the admin endpoint, metrics in a Prometheus registry), and with
- * {@code --console} {@code wsgate console on http://HOST:PORT/console/}. With {@code --tls-keystore} it listens on
- * {@code wss://} (https for the console), offering HTTP/2 through ALPN. With {@code --connector dedicated} the port
- * serves the gateway through {@link WsGateConnectionFactory} instead of Jetty's HTTP connection and the Handler
- * (HTTP/1.1 only, no console). On SIGTERM
+ * {@code --console} {@code wsgate console on http://HOST:PORT/console/}. By default the port serves the gateway through
+ * {@link WsGateConnectionFactory} (HTTP/1.1 only); with {@code --console} or {@code --connector handler}, through
+ * Jetty's HTTP connection and the Handler. With {@code --tls-keystore} it listens on {@code wss://} (https for
+ * the console), offering HTTP/2 through ALPN on the Handler. On SIGTERM
  * it drains (every pair closed with 1001, at once or over {@code --drain-window}, those left after
  * {@code --drain-timeout} aborted) and prints {@code wsgate drained: N pairs, C closed, A aborted, in S s}.
  */
@@ -47,7 +47,7 @@ public final class DemoGateway implements AutoCloseable {
     private final ServerConnector connector;
     private final EchoBackend echo;
     private final Gateway gateway;
-    /** Null with {@code --connector dedicated}. */
+    /** Null on the dedicated connector (the default without {@code --console} or {@code --connector handler}). */
     private final WsGateHandler handler;
     private final DemoAdmin admin;
     private final ReloadingGatewayFile file;
@@ -214,11 +214,12 @@ public final class DemoGateway implements AutoCloseable {
 
     /**
      * @return the gateway handler
-     * @throws IllegalStateException with {@code --connector dedicated}, which serves the gateway without one
+     * @throws IllegalStateException on the dedicated connector (the default without {@code --console} or
+     *                               {@code --connector handler}), which serves the gateway without one
      */
     public WsGateHandler handler() {
         if (handler == null) {
-            throw new IllegalStateException("--connector dedicated serves the gateway without a handler: use gateway()");
+            throw new IllegalStateException("the dedicated connector serves the gateway without a handler: use gateway()");
         }
         return handler;
     }

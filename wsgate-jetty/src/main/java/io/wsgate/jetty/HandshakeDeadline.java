@@ -3,6 +3,7 @@ package io.wsgate.jetty;
 import io.wsgate.jetty.internal.dedicated.UpgradeRequestConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractMetaDataConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A connection the gateway has read nothing from when its deadline comes gets another deadline, and so
  * on: in a reconnect storm a gateway busy with other handshakes may not yet have read a request that arrived
  * long ago, and that wait is the gateway's, not the client's. A client that sends nothing at all is left to
- * the connector's idle timeout, which closes it (nothing resets that timeout).
+ * the connector's idle timeout, which closes it (nothing resets that timeout). Behind TLS the bytes of the TLS
+ * connection count: a client that trickles its ClientHello is closed at the deadline as well.
  *
  * <pre>{@code
  * HandshakeDeadline.install(connector, Duration.ofSeconds(10));
@@ -95,13 +97,22 @@ public final class HandshakeDeadline implements Connection.Listener {
         }
     }
 
+    /**
+     * @return the bytes read from the client so far: behind TLS, those of the TLS connection (a trickled
+     *         ClientHello counts, though nothing has been decrypted yet); -1 when the connection does not say
+     */
+    private static long bytesRead(Connection connection) {
+        return connection.getEndPoint() instanceof SslConnection.SslEndPoint tls
+                ? tls.getSslConnection().getBytesIn() : connection.getBytesIn();
+    }
+
     private void expire(Connection connection) {
         if (pending.remove(connection) == null) {
             return;
         }
         EndPoint endPoint = connection.getEndPoint();
         if (endPoint.isOpen() && endPoint.getConnection() == connection && connection.getMessagesIn() == 0) {
-            if (connection.getBytesIn() == 0) {
+            if (bytesRead(connection) == 0) {
                 // nothing read yet: the wait is the gateway's (busy with other handshakes, its request unread in
                 // the socket) or a client that sends nothing, which the connector's idle timeout closes
                 watch(connection);

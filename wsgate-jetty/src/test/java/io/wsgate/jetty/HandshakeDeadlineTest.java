@@ -47,11 +47,18 @@ class HandshakeDeadlineTest extends GatewayTestBase {
 
     /** The gateway on a connector whose scheduler is {@link #timers}. */
     private void startGatewayOnManualTimers() throws Exception {
+        startGatewayOnManualTimers(null);
+    }
+
+    /** The same, behind TLS when {@code tls} is given. */
+    private void startGatewayOnManualTimers(org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws Exception {
         timers = new ManualTimers();
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("gateway");
         gatewayServer = new Server(threads);
-        connector = new ServerConnector(gatewayServer, null, timers, null, 1, 1, new HttpConnectionFactory());
+        connector = tls == null ? new ServerConnector(gatewayServer, null, timers, null, 1, 1, new HttpConnectionFactory())
+                : new ServerConnector(gatewayServer, null, timers, null, 1, 1,
+                        new org.eclipse.jetty.server.SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory());
         connector.setHost("127.0.0.1");
         gatewayServer.addConnector(connector);
         serve(connector, GatewayConfig.builder().api(api("echo", "/echo", "/backend").build()).build(), null, b -> { });
@@ -112,6 +119,32 @@ class HandshakeDeadlineTest extends GatewayTestBase {
             timers.advance(DEADLINE);
 
             assertThat(firstByte(socket.getInputStream())).as("begun, stalled, closed at its next deadline").isEqualTo(-1);
+        }
+        assertThat(backend.handshakes).as("no backend connection").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 0);
+    }
+
+    @Test
+    void closesAClientThatStallsInItsTlsHandshakeAtTheDeadline() throws Exception {
+        startGatewayOnManualTimers(Tls.selfSigned("localhost", "127.0.0.1").server());
+        HandshakeDeadline deadline = HandshakeDeadline.install(connector, DEADLINE);
+        try (Socket socket = new Socket("127.0.0.1", gatewayPort())) {
+            socket.setSoTimeout(10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 1);
+            // the first bytes of a TLS record (a handshake, TLS 1.0 framing) and no more: nothing is ever decrypted
+            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02});
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> connector.getConnectedEndPoints().stream()
+                    .allMatch(e -> e.getConnection().getBytesIn() > 0));
+            timers.advance(DEADLINE);
+            // the gateway may send a TLS alert as it closes: read to the end
+            InputStream in = socket.getInputStream();
+            int read;
+            int alertBytes = 0;
+            while ((read = firstByte(in)) >= 0 && alertBytes++ < 64) {
+                assertThat(alertBytes > 1 || read == 0x15).as("nothing but an alert record").isTrue();
+            }
+            assertThat(read).as("a stalled TLS handshake is closed at the deadline").isEqualTo(-1);
         }
         assertThat(backend.handshakes).as("no backend connection").isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> deadline.watched() == 0);

@@ -137,6 +137,8 @@ final class JettyClientHandshake implements ClientHandshake {
     /** The upgrade could not be prepared: 500 if nothing was written yet; the stage fails. */
     private CompletionStage<TransportSide> failed(Throwable x, CompletableFuture<TransportSide> opened) {
         LOG.debug("client upgrade failed", x);
+        // the stage fails with the cause first: the error response, written inline, must not fail it with its own
+        opened.completeExceptionally(x);
         if (!response.isCommitted()) {
             request.removeAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE);
             response.reset();

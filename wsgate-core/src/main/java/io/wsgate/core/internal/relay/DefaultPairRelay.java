@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * directions (each side's close state, which side has ended, who closed) is atomic.
  *
  * <ul>
- *   <li>Data, ping and pong frames are written to the other side as they are, payload not copied;
+ *   <li>Data, ping and pong frames are written to the other side as they are (the transport
+ *       copies only a small payload, behind its header);
  *       the source's completion completes when that write has.</li>
  *   <li>A message larger than the API's {@code maxMessageSize} (counted across fragments) closes its
  *       sender with 1009 and the other side with 1001 (sender was the client) or 1011 (the backend).

@@ -45,8 +45,9 @@ import java.util.function.Consumer;
  * big-endian order, then copies the payload into a new buffer while masking it for the backend; it
  * runs each frame through a flusher and iterating callbacks under locks the two sides contend for.
  * On wsgate-bench that was a third of the gateway's CPU on 16 KiB messages and most of its CPU
- * above the socket calls on 64-byte ones. Here both masks are one pass each, in place, eight bytes
- * at a time ({@link Masks}).
+ * above the socket calls on 64-byte ones. Here both masks are one pass each, eight bytes at a time
+ * ({@link Masks}): in place, except for a data frame of up to 256 bytes, copied behind its header and masked in
+ * the copy, so that it goes out as one buffer.
  *
  * <p><b>A broken rule</b> (see {@link FrameParser}) fails the connection (§7.1.7): its close frame is
  * written, then the output is shut and what the peer still sends is dropped until it leaves.
