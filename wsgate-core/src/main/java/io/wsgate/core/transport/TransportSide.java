@@ -28,7 +28,8 @@ public interface TransportSide {
      * answers the close handshake with the code and reason in its payload.
      *
      * @param frame the frame; its payload belongs to the other side's transport until {@code done} completes
-     * @param done  completed exactly once: when the frame has been written, or failed when it cannot be (the relay reuses one completion per direction, so a second call would complete the next frame)
+     * @param done  completed exactly once: when the frame has been written, or failed when it cannot be (the
+     *              relay reuses one completion per direction, so a second call would complete the next frame)
      */
     void send(Frame frame, Completion done);
 
