@@ -30,7 +30,8 @@ class DemoGatewayTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static String echo(URI uri, String text) throws Exception {
+    /** @return the echo of one text message sent on a new WebSocket to {@code uri} */
+    static String echo(URI uri, String text) throws Exception {
         CompletableFuture<String> got = new CompletableFuture<>();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             @Override

@@ -5,11 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +32,7 @@ class DemoStartupTest {
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--threads", "12"))) {
             assertThat(((org.eclipse.jetty.util.thread.QueuedThreadPool) demo.connector().getServer().getThreadPool())
                     .getMaxThreads()).isEqualTo(12);
-            assertThat(echo(URI.create(demo.uri() + "/echo"), "on twelve threads")).isEqualTo("on twelve threads");
+            assertThat(DemoGatewayTest.echo(URI.create(demo.uri() + "/echo"), "on twelve threads")).isEqualTo("on twelve threads");
         }
         assertThat(DemoOptions.USAGE).contains("--threads N");
     }
@@ -61,30 +57,15 @@ class DemoStartupTest {
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--warm-up", "20"))) {
             assertThat(demo.gateway().config().apis()).singleElement()
                     .satisfies(api -> assertThat(api.urlSuffix()).isEqualTo("/echo"));
-            assertThat(echo(URI.create(demo.uri() + "/echo"), "after the warm-up")).isEqualTo("after the warm-up");
+            assertThat(DemoGatewayTest.echo(URI.create(demo.uri() + "/echo"), "after the warm-up")).isEqualTo("after the warm-up");
             await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
             assertThat(demo.gateway().pendingHandshakes()).isZero();
         }
         try (DemoGateway demo = DemoGateway.start(DemoOptions.parse("--port", "0", "--warm-up", "20", "--connector", "dedicated"))) {
-            assertThat(echo(URI.create(demo.uri() + "/echo"), "dedicated, warmed up")).isEqualTo("dedicated, warmed up");
+            assertThat(DemoGatewayTest.echo(URI.create(demo.uri() + "/echo"), "dedicated, warmed up")).isEqualTo("dedicated, warmed up");
             assertThat(demo.connector().getAcceptQueueSize()).isEqualTo(DemoOptions.DEFAULT_ACCEPT_QUEUE);
             await().atMost(10, TimeUnit.SECONDS).until(() -> demo.gateway().openPairs() == 0);
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("wsgate-warm-up"));
-    }
-
-    private static String echo(URI uri, String text) throws Exception {
-        CompletableFuture<String> got = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                got.complete(data.toString());
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
-        ws.sendText(text, true);
-        String answer = got.get(10, TimeUnit.SECONDS);
-        ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
-        return answer;
     }
 }

@@ -80,13 +80,14 @@ public final class HandshakeDeadline implements Connection.Listener {
             return;
         }
         watch(connection);
+    }
+
+    /** Schedules the connection's deadline; a connection that closed meanwhile is let go (onClosed may have run first). */
+    private void watch(Connection connection) {
+        pending.put(connection, scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS));
         if (!connection.getEndPoint().isOpen()) {
             onClosed(connection);
         }
-    }
-
-    private void watch(Connection connection) {
-        pending.put(connection, scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -116,9 +117,6 @@ public final class HandshakeDeadline implements Connection.Listener {
                 // nothing read yet: the wait is the gateway's (busy with other handshakes, its request unread in
                 // the socket) or a client that sends nothing, which the connector's idle timeout closes
                 watch(connection);
-                if (!endPoint.isOpen()) {
-                    onClosed(connection);
-                }
                 return;
             }
             if (LOG.isDebugEnabled()) {
